@@ -1,0 +1,11 @@
+/** Jest runs the TypeScript sources through swc (ts-jest cannot load TypeScript 7). */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+
+module.exports = {
+  testEnvironment: 'node',
+  transform,
+  globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
+  testMatch: ['<rootDir>/tests/{unit,integration}/**/*.test.ts'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,34 @@
+import matter from 'gray-matter';
+import { z } from 'zod';
+import type { ArticleInput } from './article-repository';
+
+/** An article file is Markdown with YAML front matter; see prisma/seed/articles for examples. */
+const frontMatter = z.object({
+  slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase words joined by dashes, like paying-for-college'),
+  title: z.string().trim().min(1).max(200),
+  author: z.string().trim().min(1).max(120),
+  category: z.string().trim().min(1).max(60),
+  publishedAt: z.coerce.date({ error: 'must be a date, like 2026-10-14T13:00:00Z' }),
+  summary: z.string().trim().min(1).max(400),
+});
+
+export class ArticleFileError extends Error {
+  override name = 'ArticleFileError';
+}
+
+export function parseArticleFile(text: string, source = 'article'): ArticleInput {
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    parsed = matter(text);
+  } catch (error) {
+    throw new ArticleFileError(`${source}: front matter is not valid YAML (${(error as Error).message})`);
+  }
+  const result = frontMatter.safeParse(parsed.data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ArticleFileError(`${source}: front matter "${issue.path.join('.') || 'fields'}" ${issue.message}`);
+  }
+  const body = parsed.content.trim();
+  if (!body) throw new ArticleFileError(`${source}: the article has no body below its front matter`);
+  return { ...result.data, body };
+}

@@ -1,0 +1,24 @@
+/** Office hours: parse the posted schedule, answer "open now?" and say when admissions will reply. */
+export {
+  WEEKDAYS,
+  ScheduleError,
+  parseSchedule,
+  parseHolidays,
+  createOfficeHours,
+  type Weekday,
+  type ScheduleSegment,
+  type OfficeHours,
+} from './schedule';
+export { isOpen, nextOpening, currentClosing, earliestOpenAt } from './office-clock';
+export {
+  hoursLabel,
+  bannerHoursLabel,
+  genericZoneName,
+  zoneAbbreviation,
+  formatOfficeTime,
+  bannerStatus,
+  replyExpectation,
+  type BannerStatus,
+} from './office-labels';
+export { officeStatus, type OfficeStatus } from './office-status';
+export { officeHoursRouter } from './office-hours-routes';

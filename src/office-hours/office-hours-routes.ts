@@ -1,0 +1,37 @@
+import express, { type Router } from 'express';
+import { DateTime } from 'luxon';
+import type { Clock } from '../platform/clock';
+import { AppError } from '../platform/errors';
+import { officeStatus } from './office-status';
+import type { OfficeHours } from './schedule';
+
+/** Date, time and an explicit offset: without one, "an instant" would depend on the server's zone. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/** GET /api/office-hours[?at=<ISO-8601 instant>]: SPEC §5's status JSON. */
+export function officeHoursRouter(deps: { officeHours: OfficeHours; clock: Clock }): Router {
+  const router = express.Router();
+  router.get('/api/office-hours', (req, res) => {
+    const at = req.query.at === undefined ? deps.clock.now() : parseInstant(req.query.at);
+    // The answer changes with the clock; a cached one would be wrong within minutes.
+    res.set('Cache-Control', 'no-store').json(officeStatus(deps.officeHours, at));
+  });
+  return router;
+}
+
+function parseInstant(value: unknown): Date {
+  if (typeof value !== 'string') {
+    throw new AppError('invalid_at', 400, '"at" must be given once, as an ISO-8601 instant such as 2026-11-29T15:30:00Z');
+  }
+  // An unencoded "+05:00" in a query string arrives as " 05:00"; read it as meant.
+  const text = value.trim().replace(/(:\d{2}(?:\.\d+)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
+  const instant = INSTANT.test(text) ? DateTime.fromISO(text, { setZone: true }) : null;
+  if (!instant?.isValid) {
+    throw new AppError(
+      'invalid_at',
+      400,
+      `"at" must be an ISO-8601 instant with a time zone offset, such as 2026-11-29T15:30:00Z; got "${value.slice(0, 64)}"`,
+    );
+  }
+  return instant.toJSDate();
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config/config';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import type { Logger } from './logger';
+
+export interface DatabaseServer {
+  connectionString: string;
+  /** Stops the embedded server; a no-op for an external one. */
+  stop(): Promise<void>;
+  embedded: boolean;
+}
+
+/** DATABASE_URL when set, otherwise a real PostgreSQL started from DATA_DIR. */
+export async function openDatabaseServer(config: Config, logger: Logger): Promise<DatabaseServer> {
+  if (config.databaseUrl) return { connectionString: config.databaseUrl, stop: async () => undefined, embedded: false };
+  const server = await startEmbeddedPostgres({
+    dataDir: config.dataDir,
+    // The server's own output is for debugging; lifecycle events are worth an info line.
+    log: (event, fields) => (event === 'postgres.output' ? logger.debug({ event, ...fields }) : logger.info({ event, ...fields })),
+  });
+  logger.info({ event: 'database.embedded_started', port: server.port });
+  return { connectionString: server.connectionString(), stop: () => server.stop(), embedded: true };
+}

@@ -1,0 +1,31 @@
+import type { Database } from '../platform/database';
+
+export interface Program {
+  code: string;
+  name: string;
+  level: string;
+  active: boolean;
+}
+
+export function createProgramRepository(db: Database) {
+  return {
+    /** Programs a person can ask about, for the form's select. */
+    async listActive(): Promise<Program[]> {
+      return db.program.findMany({ where: { active: true }, orderBy: [{ name: 'asc' }, { level: 'asc' }] });
+    },
+
+    async findActive(code: string): Promise<Program | null> {
+      return db.program.findFirst({ where: { code, active: true } });
+    },
+
+    async upsert(program: Program): Promise<void> {
+      await db.program.upsert({ where: { code: program.code }, create: program, update: program });
+    },
+
+    async count(): Promise<number> {
+      return db.program.count();
+    },
+  };
+}
+
+export type ProgramRepository = ReturnType<typeof createProgramRepository>;
