@@ -8,6 +8,7 @@ import { createDatabase } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
+import { connectRedis } from './platform/redis';
 
 /**
  * Boot: configuration, database (embedded or external), migrations, sample
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
     shutdownSteps.push(() => db.$disconnect());
     await seedIfEmpty(db, logger);
 
-    const app = buildApp({ config, db, clock: systemClock, logger });
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+    if (redis) shutdownSteps.push(async () => void (await redis.quit()));
+    const app = buildApp({ config, db, clock: systemClock, logger, redis });
     const server: Server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

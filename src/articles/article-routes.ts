@@ -44,8 +44,9 @@ export function articleRouter(deps: ArticleRouteDeps): express.Router {
     const article = await deps.articles.findBySlug(req.params.slug);
     if (!article) throw notFound('We could not find that article. It may have moved or been retired.');
     const aside = deps.articleAside ? await deps.articleAside(req, article) : {};
-    // The banner shows live office status, so pages may be cached only briefly.
-    res.set('Cache-Control', 'public, max-age=60');
+    // The banner shows live office status, and the form carries this visitor's
+    // referrer and campaign tags: a browser may keep the page briefly, a shared cache may not.
+    res.set('Cache-Control', 'private, max-age=60');
     deps.renderPage(res, 'articles/article', { title: article.title, article, bodyHtml: renderMarkdown(article.body), ...aside });
   });
 

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { seedIfEmpty } from '../../src/content/seed';
 import { ManualClock, type Clock } from '../../src/platform/clock';
 import { createDatabase, type Database } from '../../src/platform/database';
+import type { Redis } from '../../src/platform/redis';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -27,7 +28,9 @@ export const CLOSED_SUNDAY = '2026-11-29T15:30:00.000Z';
  * The whole app on a database of its own, with a clock the test controls.
  * `seed` loads the sample articles and programs.
  */
-export async function createTestApp(options: { env?: Record<string, string>; now?: string; seed?: boolean; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; now?: string; seed?: boolean; clock?: Clock; logLines?: string[]; connectionString?: (real: string) => string; redis?: Redis } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'frontdesk-app-'));
   const config = loadConfig({
@@ -38,10 +41,17 @@ export async function createTestApp(options: { env?: Record<string, string>; now
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const db = createDatabase(database.connectionString, { poolSize: 4 });
-  if (options.seed !== false) await seedIfEmpty(db);
+  if (options.seed !== false) {
+    const seeding = createDatabase(database.connectionString, { poolSize: 1 });
+    await seedIfEmpty(seeding);
+    await seeding.$disconnect();
+  }
+  // A test may route the app's connections through a proxy it can cut (database-proxy.ts).
+  const db = createDatabase(options.connectionString?.(database.connectionString) ?? database.connectionString, { poolSize: 4 });
   const clock = new ManualClock(options.now ?? OPEN_MONDAY);
-  const app = buildApp({ config, db, clock: options.clock ?? clock, logger: pino({ level: 'silent' }) });
+  const logLines = options.logLines;
+  const logger = logLines ? pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : pino({ level: 'silent' });
+  const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis });
   return {
     app,
     db,

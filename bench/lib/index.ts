@@ -1,0 +1,9 @@
+// The harness's toolkit for scenarios: start/stop the app and baselines,
+// load them with autocannon, report. See bench/scenarios/article.ts for a
+// complete example.
+export { startApp, REPO_ROOT, type RunningApp, type StartAppOptions } from './app';
+export { startStaticPageServer, type RunningBaseline } from './baseline';
+export { measure, problemWith, type LoadOptions, type LoadStats } from './load';
+export { cleanUpEverything, freePort, onCleanup, startProcess, waitForHttpOk, type ManagedProcess } from './process';
+export { failed, formatTable, machineLine, measurementProblem, type ScenarioOutcome } from './report';
+export { ratioOf, type Measurement, type Scenario, type ScenarioContext } from './scenario';

@@ -1,0 +1,64 @@
+import autocannon from 'autocannon';
+
+/** What one load run measured. Latencies in milliseconds. */
+export interface LoadStats {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Completed responses whose status was not 2xx (autocannon counts 1xx, 3xx, 4xx, 5xx). */
+  non2xx: number;
+  /** Connection errors and timeouts: requests that never got a response. */
+  errors: number;
+  /** Responses by status code, e.g. { '200': 41000, '429': 12 }. */
+  statusCodes: Record<string, number>;
+  requests: number;
+  seconds: number;
+}
+
+export interface LoadOptions {
+  /** Absolute URL; its path is requested unless `requests` say otherwise. */
+  url: string;
+  connections: number;
+  durationSec: number;
+  /** Load applied first and thrown away: JIT, connection pools and caches warm up. 0 for none. */
+  warmupSec: number;
+  /** Anything else autocannon accepts (method, headers, body, requests…), for POST scenarios. */
+  autocannon?: Omit<autocannon.Options, 'url' | 'connections' | 'duration' | 'amount'>;
+}
+
+/**
+ * Runs autocannon in this process. On the 2-core bench machine that costs the
+ * servers one core, equally for baseline and app, which is why scenarios
+ * report ratios measured in the same run rather than absolute numbers.
+ */
+export async function measure(options: LoadOptions): Promise<LoadStats> {
+  const base = { url: options.url, connections: options.connections, ...options.autocannon };
+  if (options.warmupSec > 0) await autocannon({ ...base, duration: options.warmupSec });
+  const result = await autocannon({ ...base, duration: options.durationSec });
+  return {
+    // Completed requests over the measured time; autocannon's `requests.average`
+    // is a mean of whole-second samples and drops a partial last second.
+    rps: result.duration > 0 ? result.requests.total / result.duration : 0,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+    requests: result.requests.total,
+    seconds: result.duration,
+  };
+}
+
+/**
+ * Why a run cannot be trusted as a measurement of the page, or undefined.
+ * A run of 429s, 500s or refused connections measures the error path.
+ */
+export function problemWith(stats: LoadStats, expectedStatus = 200): string | undefined {
+  const unexpected = Object.entries(stats.statusCodes).filter(([code]) => Number(code) !== expectedStatus);
+  if (stats.errors === 0 && stats.non2xx === 0 && unexpected.length === 0 && stats.requests > 0) return undefined;
+  if (stats.requests === 0) return 'no responses';
+  const parts = [];
+  if (stats.errors > 0) parts.push(`${stats.errors} errors/timeouts`);
+  if (unexpected.length > 0) parts.push(`unexpected status ${unexpected.map(([code, count]) => `${code}×${count}`).join(', ')}`);
+  return parts.join('; ');
+}

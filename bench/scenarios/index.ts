@@ -1,0 +1,8 @@
+import type { Scenario } from '../lib';
+import { articleScenario } from './article';
+
+/**
+ * Every scenario, in the order `npm run bench` runs them. Add yours here
+ * (one import, one entry); names must be unique.
+ */
+export const scenarios: readonly Scenario[] = [articleScenario];

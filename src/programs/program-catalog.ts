@@ -1,0 +1,37 @@
+import type { Clock } from '../platform/clock';
+import type { Program, ProgramRepository } from './program-repository';
+
+/**
+ * The active programs, read on every article page and every inquiry, so they
+ * are kept in memory for a short while. When the database is away the last
+ * list is still served: the form can then be shown again with the person's
+ * values while we say we could not save it.
+ */
+export function createProgramCatalog(deps: { programs: ProgramRepository; clock: Clock; ttlMs?: number }) {
+  const ttlMs = deps.ttlMs ?? 30_000;
+  let cached: { programs: Program[]; loadedAt: number } | undefined;
+  let loading: Promise<Program[]> | undefined;
+
+  async function load(): Promise<Program[]> {
+    const programs = await deps.programs.listActive();
+    cached = { programs, loadedAt: deps.clock.now().getTime() };
+    return programs;
+  }
+
+  return {
+    async active(): Promise<Program[]> {
+      if (cached && deps.clock.now().getTime() - cached.loadedAt < ttlMs) return cached.programs;
+      loading ??= load().finally(() => {
+        loading = undefined;
+      });
+      return loading;
+    },
+
+    /** The last list we saw, even if stale; for pages rendered while the database is down. */
+    lastKnown(): Program[] {
+      return cached?.programs ?? [];
+    },
+  };
+}
+
+export type ProgramCatalog = ReturnType<typeof createProgramCatalog>;
