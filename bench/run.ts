@@ -8,13 +8,14 @@
  *
  * Settings: BENCH_DURATION (measured seconds per target, default 10; lower it
  * for a smoke run), BENCH_CONNECTIONS (default 50). Warm-up is 2 s per target
- * (or the duration, if shorter). DATABASE_URL: see lib/app.ts.
+ * (or the duration, if shorter). BENCH_DISPATCH_COUNT: leads per phase of the
+ * dispatch scenario (default 5000). DATABASE_URL: see lib/app.ts and lib/database.ts.
  *
  * Exit status: 0 when every scenario produced a valid measurement (even below
  * its target), 1 when one errored or saw errors/unexpected statuses, 2 on bad
  * usage, 130 on Ctrl-C.
  */
-import { cleanUpEverything, failed, formatTable, machineLine, type ScenarioContext, type ScenarioOutcome } from './lib';
+import { cleanUpEverything, cpuBusyPercent, failed, formatTable, machineLine, type ScenarioContext, type ScenarioOutcome } from './lib';
 import { scenarios } from './scenarios';
 
 async function main(): Promise<number> {
@@ -39,6 +40,8 @@ async function main(): Promise<number> {
     log: (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
   };
 
+  // Sampled before any load, so it shows what else is using the machine.
+  const machine = machineLine({ ...context, busyBeforePercent: await cpuBusyPercent() });
   const outcomes: ScenarioOutcome[] = [];
   for (const scenario of selected) {
     try {
@@ -53,7 +56,7 @@ async function main(): Promise<number> {
     }
   }
 
-  process.stdout.write(`\n${machineLine(context)}\n\n${formatTable(outcomes)}\n`);
+  process.stdout.write(`\n${machine}\n\n${formatTable(outcomes)}\n`);
   return outcomes.some(failed) ? 1 : 0;
 }
 

@@ -3,29 +3,19 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseArticleFile } from './articles/article-file';
 import { createArticleRepository } from './articles/article-repository';
-import { ConfigError, loadConfig, type Config } from './config/config';
-import { createDatabase, type Database } from './platform/database';
+import { ConfigError, loadConfig } from './config/config';
+import { UsageError, type Command } from './platform/cli-command';
+import { createDatabase } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
-import { createLogger, type Logger } from './platform/logger';
+import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
+import { createStaffCommands } from './staff/cli/staff-commands';
 
 /**
  * `npm run cli -- <command> [options]`. Each command opens the same database
  * the app uses (DATABASE_URL or the embedded one in DATA_DIR), migrates it if
  * needed, does its work and exits non-zero with one line on failure.
  */
-interface CommandContext {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  args: string[];
-  print: (line: string) => void;
-}
-
-type Command = { summary: string; run: (context: CommandContext) => Promise<void> };
-
-export class UsageError extends Error {}
-
 const commands: Record<string, Command> = {
   'articles:import': {
     summary: 'articles:import FILE.md [FILE.md …]   add or update articles from Markdown with front matter',
@@ -40,6 +30,8 @@ const commands: Record<string, Command> = {
       }
     },
   },
+  // staff:add, staff:token, staff:disable, leads:export, leads:erase, leads:purge
+  ...createStaffCommands(),
   'db:migrate': {
     summary: 'db:migrate   apply pending migrations (the app also does this at start-up)',
     async run() {
@@ -67,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const applied = await migrate(server.connectionString, logger);
     if (name === 'db:migrate') process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
-    await command.run({ config, db, logger, args, print: (line) => process.stdout.write(`${line}\n`) });
+    await command.run({ config, db, connectionString: server.connectionString, logger, args, print: (line) => process.stdout.write(`${line}\n`) });
     return 0;
   } finally {
     await db.$disconnect();

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, readlink, realpath, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readlink, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { openScratchDatabase, removeDataDir } from './database';
 import { baseEnvironment, freePort, onCleanup, startProcess, waitForHttpOk, type ManagedProcess } from './process';
 
 /** The repository root (bench/lib/ → ../..), where dist/ and node_modules/ live. */
@@ -12,8 +12,14 @@ export interface RunningApp {
   /** e.g. http://127.0.0.1:41234, no trailing slash. */
   readonly url: string;
   readonly process: ManagedProcess;
-  /** "embedded PostgreSQL" or "database frontdesk_bench_… on <host>". */
+  /** "embedded PostgreSQL", "database frontdesk_bench_… on <host>" or "embedded PostgreSQL started by the bench (port …)". */
   readonly database: string;
+  /**
+   * The app's DATABASE_URL, when the bench knows it: with DATABASE_URL set for
+   * the bench, or with `sharedDatabase`. Undefined when the app runs its own
+   * embedded PostgreSQL.
+   */
+  readonly databaseUrl: string | undefined;
   /** SIGTERM (the app stops its embedded PostgreSQL), then drops the database and removes DATA_DIR. Idempotent. */
   stop(): Promise<void>;
 }
@@ -25,6 +31,14 @@ export interface StartAppOptions {
   readyTimeoutMs?: number;
   /** Node flags before dist/server.js, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
+  /**
+   * The bench connects to the app's database too (a baseline writing to the
+   * same database, or counting what the app stored): without DATABASE_URL the
+   * bench starts the embedded PostgreSQL itself (lib/database.ts) and gives the
+   * app its connection string, instead of the app starting one in DATA_DIR.
+   * Either way `databaseUrl` is then set. With DATABASE_URL nothing changes.
+   */
+  sharedDatabase?: boolean;
 }
 
 /**
@@ -34,7 +48,8 @@ export interface StartAppOptions {
  *
  * With DATABASE_URL set for the bench, a new database is created on that server
  * (and dropped afterwards), so a run never measures or alters someone's data;
- * without it the app starts its embedded PostgreSQL inside DATA_DIR.
+ * without it the app starts its embedded PostgreSQL inside DATA_DIR, unless
+ * `sharedDatabase` asks the bench to start that server itself (see there).
  */
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'frontdesk-bench-'));
@@ -54,12 +69,11 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   try {
     let databaseUrl = '';
     let database = 'embedded PostgreSQL';
-    const serverUrl = process.env.DATABASE_URL;
-    if (serverUrl) {
-      const created = await createScratchDatabase(serverUrl);
-      undo.push(created.drop);
-      databaseUrl = created.connectionString;
-      database = `database ${created.name} on ${new URL(serverUrl).host}`;
+    if (process.env.DATABASE_URL || options.sharedDatabase) {
+      const scratch = await openScratchDatabase();
+      undo.push(scratch.close);
+      databaseUrl = scratch.connectionString;
+      database = scratch.description;
     }
 
     const port = await freePort();
@@ -95,34 +109,11 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
       await app.stop();
       throw error;
     }
-    return { url, process: app, database, stop: () => app.stop() };
+    return { url, process: app, database, databaseUrl: databaseUrl || undefined, stop: () => app.stop() };
   } catch (error) {
     unregisterEarly();
     await undoAll();
     throw error;
-  }
-}
-
-async function createScratchDatabase(serverUrl: string): Promise<{ name: string; connectionString: string; drop(): Promise<void> }> {
-  // Unquoted lower-case identifier: safe to interpolate, and easy to spot and drop by hand.
-  const name = `frontdesk_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const connectionString = new URL(serverUrl);
-  connectionString.pathname = `/${name}`;
-  return {
-    name,
-    connectionString: connectionString.toString(),
-    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
-}
-
-async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }
 
@@ -156,14 +147,4 @@ async function stopOrphanedPostgres(dataDir: string): Promise<void> {
   }
   process.stderr.write(`bench: PostgreSQL (pid ${pid}) from ${dataDir} did not stop; leaving ${dataDir} in place\n`);
   throw new Error('embedded PostgreSQL still running');
-}
-
-async function removeDataDir(dataDir: string): Promise<void> {
-  // If the cluster was relocated anyway (see chmod above), remove it too, but
-  // only the exact directory the app recorded for this DATA_DIR.
-  const link = await readlink(path.join(dataDir, 'postgres')).catch(() => undefined);
-  if (link && path.resolve(dataDir, link).startsWith('/var/lib/frontdesk/clusters/')) {
-    await rm(path.resolve(dataDir, link), { recursive: true, force: true });
-  }
-  await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { onCleanup } from './process';
 
 /** What one load run measured. Latencies in milliseconds. */
 export interface LoadStats {
@@ -27,14 +28,16 @@ export interface LoadOptions {
 }
 
 /**
- * Runs autocannon in this process. On the 2-core bench machine that costs the
- * servers one core, equally for baseline and app, which is why scenarios
- * report ratios measured in the same run rather than absolute numbers.
+ * Runs autocannon in this process (warm-up, then the measured run). On the
+ * 2-core bench machine it competes with the server under test, and its cost
+ * grows with the request rate: a fast baseline is held back more than a slow
+ * app, so a ratio errs in the app's favour. Absolute numbers depend on the
+ * machine; compare ratios taken in the same run.
  */
 export async function measure(options: LoadOptions): Promise<LoadStats> {
   const base = { url: options.url, connections: options.connections, ...options.autocannon };
-  if (options.warmupSec > 0) await autocannon({ ...base, duration: options.warmupSec });
-  const result = await autocannon({ ...base, duration: options.durationSec });
+  if (options.warmupSec > 0) await run({ ...base, duration: options.warmupSec });
+  const result = await run({ ...base, duration: options.durationSec });
   return {
     // Completed requests over the measured time; autocannon's `requests.average`
     // is a mean of whole-second samples and drops a partial last second.
@@ -47,6 +50,20 @@ export async function measure(options: LoadOptions): Promise<LoadStats> {
     requests: result.requests.total,
     seconds: result.duration,
   };
+}
+
+/**
+ * One autocannon run that Ctrl-C can stop: otherwise its keep-alive connections
+ * hold the app's graceful shutdown open until the run would have ended.
+ */
+async function run(options: autocannon.Options): Promise<autocannon.Result> {
+  const instance = autocannon(options);
+  const unregister = onCleanup(async () => instance.stop());
+  try {
+    return await instance;
+  } finally {
+    unregister();
+  }
 }
 
 /**

@@ -11,8 +11,12 @@ export interface ScenarioContext {
   log(message: string): void;
 }
 
-/** One line of the report: one target (baseline or app) under load. */
-export interface Measurement {
+/** One line of the report: a target under HTTP load, or a throughput run (see ThroughputMeasurement). */
+export type Measurement = LoadMeasurement | ThroughputMeasurement;
+
+/** One line of the req/s table: one target (baseline or app) under load. */
+export interface LoadMeasurement {
+  kind?: 'load';
   /** e.g. "baseline (static Express)" or "app GET /articles/:slug". */
   target: string;
   stats: LoadStats;
@@ -24,6 +28,28 @@ export interface Measurement {
   expectStatus?: number;
   /** This target's req/s over the baseline's, and the least acceptable value. */
   ratio?: { value: number; min: number };
+}
+
+/**
+ * One line of the throughput table: a fixed amount of work done as fast as
+ * the code under test can (e.g. the mail dispatcher draining its outbox),
+ * rather than a server under HTTP load.
+ */
+export interface ThroughputMeasurement {
+  kind: 'throughput';
+  /** e.g. "phase B: 5000 open-hours emails, 1 dispatcher". */
+  target: string;
+  /** How much was processed, in `unit`s. */
+  count: number;
+  /** e.g. "emails" or "leads". */
+  unit: string;
+  seconds: number;
+  /** Anything else worth a column: emails sent, duplicates seen, how the work split. */
+  detail?: string;
+  /** The least acceptable count/seconds, when there is a target. */
+  minRate?: number;
+  /** Why this is not a valid measurement (failed sends, duplicates, rows left), or undefined. */
+  problem?: string;
 }
 
 /**

@@ -17,7 +17,7 @@ export const articleScenario: Scenario = {
     try {
       log(`article: app ready on ${app.url} (${app.database})`);
       const articlePath = await firstArticlePath(app.url);
-      const page = await fetch(`${app.url}${articlePath}`);
+      const page = await fetch(`${app.url}${articlePath}`, { signal: AbortSignal.timeout(10_000) });
       const body = Buffer.from(await page.arrayBuffer());
       const contentType = page.headers.get('content-type');
       if (page.status !== 200 || !contentType || body.length === 0) {
@@ -53,7 +53,7 @@ export const articleScenario: Scenario = {
 
 /** The first article linked from the index page: whatever the seed put first. */
 async function firstArticlePath(appUrl: string): Promise<string> {
-  const response = await fetch(`${appUrl}/`);
+  const response = await fetch(`${appUrl}/`, { signal: AbortSignal.timeout(10_000) });
   const html = await response.text();
   const match = /href="(\/articles\/[^"?#/]+)"/.exec(html);
   if (response.status !== 200 || !match?.[1]) {

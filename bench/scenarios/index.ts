@@ -1,8 +1,11 @@
 import type { Scenario } from '../lib';
 import { articleScenario } from './article';
+import { dispatchScenario } from './dispatch';
+import { exportScenario } from './export';
+import { inquiryScenario } from './inquiry';
 
 /**
  * Every scenario, in the order `npm run bench` runs them. Add yours here
  * (one import, one entry); names must be unique.
  */
-export const scenarios: readonly Scenario[] = [articleScenario];
+export const scenarios: readonly Scenario[] = [articleScenario, inquiryScenario, dispatchScenario, exportScenario];

@@ -1,8 +1,9 @@
 import express from 'express';
 import { z } from 'zod';
+import type { Clock } from '../platform/clock';
 import { notFound } from '../platform/errors';
 import type { RenderPage } from '../platform/pages';
-import { renderMarkdown } from './render-markdown';
+import type { ArticleCache } from './article-cache';
 import { ARTICLES_PER_PAGE, type ArticleRepository } from './article-repository';
 
 const indexQuery = z.object({
@@ -12,10 +13,27 @@ const indexQuery = z.object({
 
 export interface ArticleRouteDeps {
   articles: ArticleRepository;
+  rendered: ArticleCache;
   renderPage: RenderPage;
-  /** The region under each article; the inquiry capability fills it with its form. */
-  articleAside?: (req: express.Request, article: { slug: string }) => Promise<Record<string, unknown>>;
+  clock: Clock;
+  /**
+   * The region beside each article, filled by the inquiry capability. Its
+   * shared part is rendered once into the kept page; `personalize` then adds
+   * what belongs to this visitor (form token, campaign tags, referrer).
+   */
+  articleAside?: {
+    render(article: { slug: string }): Promise<Record<string, unknown>>;
+    /** Markers that `render` leaves in the page, in page order. */
+    slots: readonly string[];
+    /** What goes in each slot for this visitor, in the same order. */
+    fill(req: express.Request, article: { slug: string }): string[];
+  };
 }
+
+// Rendered article pages are kept briefly: layout, article and form are the
+// same for every visitor until the banner changes or the article is edited.
+const PAGE_TTL_MS = 30_000;
+const MAX_PAGES = 500;
 
 export function articleRouter(deps: ArticleRouteDeps): express.Router {
   const router = express.Router();
@@ -40,17 +58,56 @@ export function articleRouter(deps: ArticleRouteDeps): express.Router {
     });
   });
 
+  // A kept page is stored as bytes cut at the visitor's slots, so serving it
+  // copies buffers instead of re-encoding 25 kB of text for every request.
+  const pages = new Map<string, { parts: Buffer[]; layout: string; expiresAt: number }>();
+  const slots = deps.articleAside?.slots ?? [];
+
+  async function articlePage(slug: string): Promise<Buffer[] | null> {
+    const now = deps.clock.now().getTime();
+    const layout = deps.renderPage.layoutVersion();
+    const kept = pages.get(slug);
+    if (kept && kept.expiresAt > now && kept.layout === layout) return kept.parts;
+    const found = await deps.rendered.find(slug);
+    if (!found) return null;
+    const { article, bodyHtml } = found;
+    const aside = deps.articleAside ? await deps.articleAside.render(article) : {};
+    const html = deps.renderPage.html('articles/article', { title: article.title, article, bodyHtml, ...aside });
+    const parts = splitAt(html, slots).map((text) => Buffer.from(text));
+    if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
+    pages.set(slug, { parts, layout, expiresAt: now + PAGE_TTL_MS });
+    return parts;
+  }
+
   router.get('/articles/:slug', async (req, res) => {
-    const article = await deps.articles.findBySlug(req.params.slug);
-    if (!article) throw notFound('We could not find that article. It may have moved or been retired.');
-    const aside = deps.articleAside ? await deps.articleAside(req, article) : {};
+    const slug = req.params.slug;
+    const parts = await articlePage(slug);
+    if (!parts) throw notFound('We could not find that article. It may have moved or been retired.');
+    const values = deps.articleAside?.fill(req, { slug }) ?? [];
+    const body = Buffer.concat(parts.flatMap((part, index) => (index < values.length ? [part, Buffer.from(values[index]!)] : [part])));
     // The banner shows live office status, and the form carries this visitor's
-    // referrer and campaign tags: a browser may keep the page briefly, a shared cache may not.
-    res.set('Cache-Control', 'private, max-age=60');
-    deps.renderPage(res, 'articles/article', { title: article.title, article, bodyHtml: renderMarkdown(article.body), ...aside });
+    // referrer, campaign tags and token: a browser may keep the page briefly, a
+    // shared cache may not, and an ETag could never match twice.
+    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Length', body.length);
+    res.end(body);
   });
 
   return router;
+}
+
+/** `html` cut at each marker in turn: markers.length + 1 pieces. */
+function splitAt(html: string, markers: readonly string[]): string[] {
+  const pieces: string[] = [];
+  let rest = html;
+  for (const marker of markers) {
+    const at = rest.indexOf(marker);
+    if (at === -1) throw new Error(`The article template lost the slot ${marker}`);
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at + marker.length);
+  }
+  return [...pieces, rest];
 }
 
 function first(value: unknown): unknown {

@@ -1,5 +1,8 @@
 import type { Request } from 'express';
+import type { Clock } from '../platform/clock';
+import type { ProgramCatalog } from '../programs/program-catalog';
 import type { Program } from '../programs/program-repository';
+import type { FormTokens } from './form-token';
 import type { ConsentDisclosure } from './consent';
 import { ATTRIBUTION_FIELDS, EDUCATION_LEVELS, INQUIRY_FIELDS, type FieldIssue } from './inquiry-schema';
 
@@ -19,6 +22,8 @@ export interface InquiryFormModel {
   consentText: string;
   /** A notice above the form: why it is shown again. */
   notice?: { kind: 'error' | 'warning'; title: string; text: string };
+  /** Raw HTML after the hidden fields: the slot a kept page fills per visitor. */
+  attributionSlot?: string;
 }
 
 const LABELS: Record<string, string> = {
@@ -75,5 +80,38 @@ export function attributionFromArticleRequest(req: Request, slug: string): Recor
     utm_term: query.utm_term,
     utm_content: query.utm_content,
     referrer: req.get('referer'),
+  };
+}
+
+// Markers in a kept article page, replaced for each visitor. They contain no
+// character that HTML escaping would change, so they survive rendering as is.
+const TOKEN_SLOT = 'frontdesk-slot-form-token';
+const ATTRIBUTION_SLOT = '<!--frontdesk-slot-attribution-->';
+
+const escapeAttribute = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
+
+/**
+ * The form beside an article, in two steps: `render` gives the part every
+ * visitor shares (programs, consent text, the article's slug), rendered once
+ * into the kept page; `fill` gives, for its slots, a fresh form token and this
+ * visitor's campaign tags and referrer.
+ */
+export function createArticleForm(deps: { programs: ProgramCatalog; formTokens: FormTokens; consent: ConsentDisclosure; clock: Clock }) {
+  return {
+    async render(article: { slug: string }) {
+      const form = formModel({ body: { article: article.slug }, formToken: TOKEN_SLOT, programs: await deps.programs.active(), consent: deps.consent });
+      return { form: { ...form, attributionSlot: ATTRIBUTION_SLOT } };
+    },
+
+    slots: [TOKEN_SLOT, ATTRIBUTION_SLOT],
+
+    fill(req: Request, article: { slug: string }): string[] {
+      const visitor = keep(attributionFromArticleRequest(req, article.slug), ATTRIBUTION_FIELDS.filter((field) => field !== 'article'));
+      const inputs = Object.entries(visitor)
+        .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeAttribute(value)}">`)
+        .join('\n    ');
+      return [deps.formTokens.issue(deps.clock.now()), inputs];
+    },
   };
 }

@@ -1,7 +1,6 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import type { ArticleRepository } from '../articles/article-repository';
-import { renderMarkdown } from '../articles/render-markdown';
+import type { ArticleCache } from '../articles/article-cache';
 import type { Config } from '../config/config';
 import { replyExpectation } from '../office-hours';
 import type { Clock } from '../platform/clock';
@@ -14,7 +13,7 @@ import type { ConsentDisclosure } from './consent';
 import type { FormTokens } from './form-token';
 import type { InquiryMetrics } from './inquiry-metrics';
 import { formModel, type InquiryFormModel } from './inquiry-form';
-import type { FieldIssue } from './inquiry-schema';
+import { parseAttribution, type FieldIssue } from './inquiry-schema';
 import type { SubmitInquiry, Submission } from './submit-inquiry';
 
 export interface InquiryRouteDeps {
@@ -23,7 +22,7 @@ export interface InquiryRouteDeps {
   logger: Logger;
   submitInquiry: SubmitInquiry;
   programs: ProgramCatalog;
-  articles: ArticleRepository;
+  articles: ArticleCache;
   formTokens: FormTokens;
   consent: ConsentDisclosure;
   renderPage: RenderPage;
@@ -65,11 +64,11 @@ export function inquiryRouter(deps: InquiryRouteDeps): express.Router {
     const programs = databaseDown ? deps.programs.lastKnown() : await deps.programs.active();
     const model: InquiryFormModel = formModel({ ...form, body, formToken: deps.formTokens.issue(deps.clock.now()), programs, consent: deps.consent });
     const slug = typeof body.article === 'string' ? body.article : '';
-    const article = !databaseDown && /^[a-z0-9-]{1,200}$/.test(slug) ? await deps.articles.findBySlug(slug) : null;
+    const found = !databaseDown && /^[a-z0-9-]{1,200}$/.test(slug) ? await deps.articles.find(slug) : null;
     res.set('Cache-Control', 'no-store');
     if (status === 503) res.set('Retry-After', '30');
-    if (article) {
-      deps.renderPage(res, 'articles/article', { title: article.title, article, bodyHtml: renderMarkdown(article.body), form: model }, status);
+    if (found) {
+      deps.renderPage(res, 'articles/article', { title: found.article.title, article: found.article, bodyHtml: found.bodyHtml, form: model }, status);
     } else {
       deps.renderPage(res, 'inquiries/form-page', { title: 'Ask admissions a question', form: model }, status);
     }
@@ -93,8 +92,8 @@ export function inquiryRouter(deps: InquiryRouteDeps): express.Router {
       });
     }
     const suspectedBot = (typeof body.website === 'string' && body.website !== '') || token.tooFast;
-    const slug = typeof body.article === 'string' ? body.article : '';
-    const pageUrl = slug ? `${deps.config.baseUrl}/articles/${encodeURIComponent(slug)}` : (req.get('referer') ?? deps.config.baseUrl);
+    const slug = parseAttribution(body).articleSlug;
+    const pageUrl = slug ? `${deps.config.baseUrl}/articles/${slug}` : (req.get('referer') ?? deps.config.baseUrl);
     try {
       const result = await deps.submitInquiry.submit(submission(req, body, suspectedBot, pageUrl));
       if (result.outcome === 'invalid') return showFormAgain(req, res, 422, body, { issues: result.issues });
@@ -148,8 +147,9 @@ export function inquiryRouter(deps: InquiryRouteDeps): express.Router {
       tooFast = token.tooFast;
     }
     const suspectedBot = (typeof fields.website === 'string' && fields.website !== '') || tooFast;
-    const slug = typeof fields.article === 'string' ? fields.article : '';
-    const pageUrl = slug ? `${deps.config.baseUrl}/articles/${encodeURIComponent(slug)}` : `${deps.config.baseUrl}/api/inquiries`;
+    // The page it came from, built only from a validated slug.
+    const slug = parseAttribution(fields).articleSlug;
+    const pageUrl = slug ? `${deps.config.baseUrl}/articles/${slug}` : `${deps.config.baseUrl}/api/inquiries`;
     const result = await deps.submitInquiry.submit({ ...submission(req, fields, suspectedBot, pageUrl), idempotencyKey });
     switch (result.outcome) {
       case 'invalid':

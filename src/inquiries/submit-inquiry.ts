@@ -1,17 +1,18 @@
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import { earliestOpenAt, type OfficeHours } from '../office-hours';
+import type { OutboxRepository } from '../notifications/outbox-repository';
+import { createOfficeState, type OfficeHours } from '../office-hours';
 import type { ProgramCatalog } from '../programs/program-catalog';
 import type { ConsentDisclosure } from './consent';
 import type { InquiryMetrics } from './inquiry-metrics';
 import { parseAttribution, parseInquiry, type FieldIssue } from './inquiry-schema';
-import { isUniqueViolation, requestHash, type LeadRepository, type StoredResponse } from './lead-repository';
+import { IdempotencyConflict, requestHash, type LeadRepository, type StoredResponse } from './lead-repository';
 
 /**
  * The inquiry flow shared by the form and the API, after the HTTP-level
  * checks (origin, rate limit, body, form token):
- *   validate → decide spam → store lead + consent (+ idempotency record) in
- *   one transaction → say when admissions will be told.
+ *   validate → decide spam → store lead + consent + its mail (+ idempotency
+ *   record) in one transaction → say when admissions will be told.
  * Database failures propagate: the caller answers 503 and never claims success.
  */
 export interface Submission {
@@ -39,10 +40,19 @@ export interface SubmitInquiryDeps {
   clock: Clock;
   logger: Logger;
   metrics: InquiryMetrics;
+  outbox: OutboxRepository;
+  /** AUTOREPLY: queue a confirmation to the person as well. */
+  autoreply: boolean;
 }
 
 export function createSubmitInquiry(deps: SubmitInquiryDeps) {
   const { leads, metrics, logger } = deps;
+  const officeState = createOfficeState(deps.officeHours);
+  /** Admissions hears now when the office is open, else at the next opening (null if it never opens). */
+  const notifyAt = (now: Date) => {
+    const state = officeState(now);
+    return state.open ? now : state.opensAt;
+  };
 
   /** The 201 body of the JSON API, also what an Idempotency-Key replays. */
   const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
@@ -54,6 +64,10 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
   async function submit(submission: Submission): Promise<SubmissionResult> {
     const now = deps.clock.now();
     const hash = submission.idempotencyKey ? requestHash(submission.body) : '';
+    if (hash === null) {
+      metrics.count('invalid');
+      return { outcome: 'invalid', issues: [{ path: 'body', message: 'The inquiry is nested too deeply to be read.' }] };
+    }
     if (submission.idempotencyKey) {
       const previous = await leads.findResponse(submission.idempotencyKey, now);
       if (previous) return previous.requestHash === hash ? { outcome: 'replayed', response: previous } : { outcome: 'key_reused' };
@@ -66,7 +80,7 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
         // A bot gets its "success" and we keep nothing we could not store properly.
         metrics.count('spam');
         logger.info({ event: 'inquiry.spam', stored: false });
-        return { outcome: 'spam', leadId: null, notifyAdmissionsAt: earliestOpenAt(deps.officeHours, now) };
+        return { outcome: 'spam', leadId: null, notifyAdmissionsAt: notifyAt(now) };
       }
       metrics.count('invalid');
       logger.info({ event: 'inquiry.invalid', fields: parsed.issues.map((issue) => issue.path) });
@@ -74,7 +88,7 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
     }
 
     // Computed for spam too, so a bot's "success" looks exactly like a person's.
-    const notifyAdmissionsAt = earliestOpenAt(deps.officeHours, now);
+    const notifyAdmissionsAt = notifyAt(now);
     const stored = await leads.transaction(async (tx) => {
       const lead = await leads.insert(tx, {
         inquiry: parsed.inquiry,
@@ -90,13 +104,20 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
         spam: submission.suspectedBot,
         at: now,
       });
+      if (lead.status !== 'spam') {
+        // Admissions hears of it now when the office is open, else in the digest at the opening.
+        await deps.outbox.queue(tx, [
+          { leadId: lead.id, kind: 'admissions', dueAt: notifyAdmissionsAt ?? now, digest: !officeState(now).open },
+          ...(deps.autoreply ? [{ leadId: lead.id, kind: 'autoreply' as const, dueAt: now, digest: false }] : []),
+        ]);
+      }
       if (submission.idempotencyKey) {
         await leads.saveResponse(tx, submission.idempotencyKey, hash, { statusCode: 201, body: acceptedBody(lead.id, notifyAdmissionsAt) }, now);
       }
       return lead;
     }).catch(async (error: unknown) => {
       // Two requests with one Idempotency-Key at once: the loser replays the winner.
-      if (submission.idempotencyKey && isUniqueViolation(error)) return null;
+      if (error instanceof IdempotencyConflict) return null;
       throw error;
     });
 

@@ -21,4 +21,5 @@ export {
   type BannerStatus,
 } from './office-labels';
 export { officeStatus, type OfficeStatus } from './office-status';
+export { createOfficeState, type OfficeState } from './office-state';
 export { officeHoursRouter } from './office-hours-routes';

@@ -1,18 +1,48 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 
-export type Database = PrismaClient;
+/**
+ * The Prisma client, plus the pg pool underneath it. Most code uses Prisma;
+ * the few hot or streaming paths (storing an inquiry, exports) use `pool`
+ * directly, sharing its connections rather than opening more.
+ */
+export type Database = PrismaClient & { readonly pool: Pool };
 
-/** One Prisma client per process, built from a connection string (never at import time). */
+/** One client per process, built from a connection string (never at import time). */
 export function createDatabase(connectionString: string, options: { poolSize?: number } = {}): Database {
-  const adapter = new PrismaPg({
+  const pool = new Pool({
     connectionString,
     max: options.poolSize ?? 10,
     // Fail fast when the server is away, so a request answers 503 quickly
     // instead of hanging until the client gives up.
     connectionTimeoutMillis: 5_000,
   });
-  return new PrismaClient({ adapter });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return Object.assign(prisma, { pool });
+}
+
+export type SqlTransaction = PoolClient;
+
+/** Runs `work` in one SQL transaction on a pooled connection: all of it commits, or none. */
+export async function withTransaction<T>(pool: Pool, work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError; // the connection itself failed: don't hand it out again
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 // Codes that mean "the database is not there right now" rather than "the query

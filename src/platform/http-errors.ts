@@ -10,7 +10,7 @@ export function wantsJson(req: Request): boolean {
 }
 
 /** Errors thrown by Express's own body parsers, turned into the app's error type. */
-function fromBodyParser(error: { type?: string; status?: number }): AppError | undefined {
+function fromBodyParser(error: { type?: string }): AppError | undefined {
   switch (error.type) {
     case 'entity.too.large':
       return new AppError('payload_too_large', 413, 'The request body is too large.');
@@ -35,7 +35,16 @@ export function toAppError(error: unknown): AppError | undefined {
   if (isDatabaseUnavailable(error)) {
     return new AppError('service_unavailable', 503, 'We cannot save or show this right now. Please try again in a few minutes.', undefined, { cause: error });
   }
-  if (error && typeof error === 'object' && 'type' in error) return fromBodyParser(error as { type?: string });
+  if (error && typeof error === 'object') {
+    const parserError = error as { type?: string; status?: unknown; expose?: unknown };
+    const known = fromBodyParser(parserError);
+    if (known) return known;
+    // Other body-reading failures that say they are the client's fault, such
+    // as a gzip body that does not decompress.
+    if (parserError.expose === true && typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      return new AppError('bad_request', parserError.status, 'The request body could not be read.');
+    }
+  }
   if (error instanceof URIError) return new AppError('bad_request', 400, 'The address is malformed.');
   return undefined;
 }

@@ -17,14 +17,22 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  /** Times every request; labelled by the route *pattern* so a slug never becomes a label. */
-  function measureRequests(req: Request, res: Response, next: NextFunction): void {
-    const stop = httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/static/') ? '/static' : 'unmatched';
-      stop({ method: req.method, route, status: String(res.statusCode) });
-    });
-    next();
+  /**
+   * Times every request, labelled by the route *pattern* so a slug never
+   * becomes a label, and hands the finished request to `onFinish` (the access
+   * log): one timer and one listener per request for both.
+   */
+  function measureRequests(onFinish?: (req: Request, res: Response, seconds: number) => void) {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/static/') ? '/static' : 'unmatched';
+        httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+        onFinish?.(req, res, seconds);
+      });
+      next();
+    };
   }
 
   return { registry, measureRequests };

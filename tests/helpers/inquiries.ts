@@ -4,7 +4,7 @@ import type { TestApp } from './test-app';
 let counter = 0;
 
 /** A valid inquiry with an email address no other test uses. */
-export function validInquiry(overrides: Record<string, unknown> = {}): Record<string, string | boolean> {
+export function validInquiry(overrides: Record<string, unknown> = {}): Record<string, string | boolean> & { email: string } {
   counter += 1;
   return {
     firstName: 'Maya',
@@ -17,7 +17,7 @@ export function validInquiry(overrides: Record<string, unknown> = {}): Record<st
     message: 'Can I start in January?',
     consent: 'on',
     ...(overrides as Record<string, string | boolean>),
-  };
+  } as Record<string, string | boolean> & { email: string };
 }
 
 export const ARTICLE = 'healthcare-administration-vs-healthcare-management';

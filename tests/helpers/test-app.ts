@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { buildApp } from '../../src/app';
+import { buildFrontdesk } from '../../src/app';
+import type { Dispatcher } from '../../src/notifications/dispatcher';
 import { loadConfig, type Config } from '../../src/config/config';
 import { seedIfEmpty } from '../../src/content/seed';
 import { ManualClock, type Clock } from '../../src/platform/clock';
@@ -11,7 +12,9 @@ import type { Redis } from '../../src/platform/redis';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
-  app: ReturnType<typeof buildApp>;
+  app: ReturnType<typeof buildFrontdesk>['app'];
+  /** The mail dispatcher, not started: tests call runOnce() at the instants they choose. */
+  dispatcher: Dispatcher;
   db: Database;
   config: Config;
   clock: ManualClock;
@@ -51,14 +54,17 @@ export async function createTestApp(
   const clock = new ManualClock(options.now ?? OPEN_MONDAY);
   const logLines = options.logLines;
   const logger = logLines ? pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : pino({ level: 'silent' });
-  const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis });
+  const { app, dispatcher, mailer } = buildFrontdesk({ config, db, clock: options.clock ?? clock, logger, redis: options.redis });
   return {
     app,
+    dispatcher,
     db,
     config,
     clock,
     connectionString: database.connectionString,
     async close() {
+      await dispatcher.stop();
+      mailer.close();
       await db.$disconnect();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

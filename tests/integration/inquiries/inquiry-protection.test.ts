@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /** Each test speaks from its own made-up client address (TRUST_PROXY), so counters never collide, even in a shared Redis. */
 const someIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
-const json = (fields: Record<string, unknown>) => ({ ...fields, consent: true });
+const json = <T extends object>(fields: T) => ({ ...fields, consent: true });
 
 describe('Rate limit (in-process store)', () => {
   let t: TestApp;

@@ -1,0 +1,98 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Database, SqlTransaction } from '../platform/database';
+
+export type NotificationKind = 'admissions' | 'autoreply';
+
+export interface ClaimedNotification {
+  id: string;
+  leadId: string;
+  kind: NotificationKind;
+  digest: boolean;
+  attempts: number;
+  scheduledAt: Date;
+}
+
+export const OUTBOX_CHANNEL = 'frontdesk_outbox';
+
+/**
+ * The outbox table. Writes that belong to a lead happen in the lead's
+ * transaction (queue); the dispatcher claims rows with a lease so that any
+ * number of processes share the work, and only the lease holder may finish a row.
+ */
+export function createOutboxRepository(db: Database) {
+  return {
+    /** Queues a lead's mail inside its transaction, and wakes listening dispatchers when it commits. */
+    async queue(tx: SqlTransaction, rows: Array<{ leadId: string; kind: NotificationKind; dueAt: Date; digest: boolean }>): Promise<void> {
+      if (rows.length === 0) return;
+      await tx.query({
+        name: 'frontdesk-queue-notifications',
+        text: `WITH queued AS (
+           INSERT INTO notifications (id, lead_id, kind, digest, scheduled_at, next_attempt_at)
+           SELECT id, lead_id, kind, digest, due_at, due_at
+             FROM unnest($1::uuid[], $2::uuid[], $3::notification_kind[], $4::boolean[], $5::timestamptz[]) AS t(id, lead_id, kind, digest, due_at)
+           RETURNING 1
+         )
+         SELECT pg_notify($6, '') FROM (SELECT count(*) FROM queued) AS done`,
+        values: [rows.map(() => uuidv7()), rows.map((row) => row.leadId), rows.map((row) => row.kind), rows.map((row) => row.digest), rows.map((row) => row.dueAt), OUTBOX_CHANNEL],
+      });
+    },
+
+    /**
+     * Claims up to `limit` due rows of the given kinds: SKIP LOCKED lets
+     * concurrent dispatchers take different rows, and the lease lets another
+     * take over a row whose dispatcher died mid-send once `leaseUntil` passes.
+     */
+    async claim(options: { kinds: NotificationKind[]; digest: boolean; now: Date; owner: string; leaseMs: number; limit: number }): Promise<ClaimedNotification[]> {
+      const { now, owner, limit } = options;
+      const leaseUntil = new Date(now.getTime() + options.leaseMs);
+      return db.$queryRaw<ClaimedNotification[]>`
+        UPDATE notifications AS n
+           SET lease_owner = ${owner}, lease_until = ${leaseUntil}
+          FROM (SELECT id FROM notifications
+                 WHERE status = 'pending'
+                   AND next_attempt_at <= ${now}
+                   AND kind::text = ANY(${options.kinds})
+                   AND digest = ${options.digest}
+                   AND (lease_until IS NULL OR lease_until < ${now})
+                 ORDER BY next_attempt_at, id
+                 LIMIT ${limit}
+                 FOR UPDATE SKIP LOCKED) AS due
+         WHERE n.id = due.id
+        RETURNING n.id, n.lead_id AS "leadId", n.kind::text AS kind, n.digest, n.attempts, n.scheduled_at AS "scheduledAt"`;
+    },
+
+    /** Marks rows sent, if this owner still holds their lease. Returns how many it marked. */
+    async markSent(ids: string[], owner: string, result: { messageId: string; sentAt: Date }): Promise<number> {
+      const { count } = await db.notification.updateMany({
+        where: { id: { in: ids }, leaseOwner: owner, status: 'pending' },
+        data: { status: 'sent', sentAt: result.sentAt, messageId: result.messageId.slice(0, 998), attempts: { increment: 1 }, leaseOwner: null, leaseUntil: null, lastError: null },
+      });
+      return count;
+    },
+
+    /** Records a failed attempt: either another try at `retryAt`, or `failed` for good. */
+    async markAttemptFailed(ids: string[], owner: string, outcome: { error: string; retryAt: Date | null }): Promise<void> {
+      await db.notification.updateMany({
+        where: { id: { in: ids }, leaseOwner: owner, status: 'pending' },
+        data: {
+          attempts: { increment: 1 },
+          lastError: outcome.error.slice(0, 500),
+          leaseOwner: null,
+          leaseUntil: null,
+          ...(outcome.retryAt ? { nextAttemptAt: outcome.retryAt } : { status: 'failed' }),
+        },
+      });
+    },
+
+    /** Gives claimed rows back untouched (shutdown, or the office closed meanwhile). */
+    async release(ids: string[], owner: string): Promise<void> {
+      await db.notification.updateMany({ where: { id: { in: ids }, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
+    },
+
+    async countPending(): Promise<number> {
+      return db.notification.count({ where: { status: 'pending' } });
+    },
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

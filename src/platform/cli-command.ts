@@ -1,0 +1,26 @@
+import type { Config } from '../config/config';
+import type { Database } from './database';
+import type { Logger } from './logger';
+
+/**
+ * The shape of an `npm run cli` command, shared by src/cli.ts and the
+ * capabilities that contribute commands (staff/cli/staff-commands.ts), so
+ * a command can live beside the code it drives and be tested without
+ * starting the CLI process.
+ */
+export interface CommandContext {
+  config: Config;
+  db: Database;
+  /** The database's connection string, for commands that need plain node-postgres (streamed exports). */
+  connectionString: string;
+  logger: Logger;
+  args: string[];
+  print: (line: string) => void;
+}
+
+export type Command = { summary: string; run: (context: CommandContext) => Promise<void> };
+
+/** A mistake in how a command was called: printed as is, exit status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,116 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Session, SessionData } from 'express-session';
+import type { Clock } from '../../platform/clock';
+import { AppError } from '../../platform/errors';
+import type { ApiTokens } from '../accounts/api-tokens';
+import type { StaffRole, StaffUsers } from '../accounts/staff-users';
+import { IDLE_TIMEOUT_MS, MAX_SESSION_MS } from './staff-session';
+
+/** The signed-in staff member of this request, in `res.locals.staff`. */
+export interface StaffPrincipal {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  via: 'web' | 'token';
+  tokenId?: string;
+}
+
+export function currentStaff(res: Response): StaffPrincipal | undefined {
+  return res.locals.staff as StaffPrincipal | undefined;
+}
+
+/** Like currentStaff, for routes behind requireStaff. */
+export function signedInStaff(res: Response): StaffPrincipal {
+  const staff = currentStaff(res);
+  if (!staff) throw new Error('signedInStaff() on a route without requireStaff');
+  return staff;
+}
+
+/** The client IP as Express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** People's browsers send Accept: text/html; scripts (curl, fetch, CRM jobs) do not, and get JSON answers. */
+export function prefersHtml(req: Request): boolean {
+  return (req.get('accept') ?? '').includes('text/html');
+}
+
+/**
+ * Who is asking: an `Authorization: Bearer` token (a bad one is a 401 at
+ * once), or the session's user, as long as the session is neither idle past
+ * IDLE_TIMEOUT_MS nor older than MAX_SESSION_MS and the account is still
+ * enabled. An ended session is replaced by an empty one, so the login page
+ * can still hand out a CSRF token in the same request.
+ */
+export function authenticate(deps: { users: StaffUsers; tokens: ApiTokens; clock: Clock }): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer +(\S+) *$/i.exec(header);
+      const owner = match ? await deps.tokens.authenticate(match[1]!, deps.clock.now()) : null;
+      if (!owner) {
+        res.set('WWW-Authenticate', 'Bearer realm="frontdesk", error="invalid_token"');
+        res.status(401).json({ error: 'invalid_token', message: 'The API token is malformed, unknown or revoked, or its account is disabled.' });
+        return;
+      }
+      res.locals.staff = { id: owner.staffUserId, email: owner.email, name: owner.name, role: owner.role, via: 'token', tokenId: owner.tokenId } satisfies StaffPrincipal;
+      return next();
+    }
+
+    const session = req.session;
+    if (session?.staffUserId) {
+      const now = deps.clock.now().getTime();
+      const expired = now - (session.lastSeenAt ?? 0) > IDLE_TIMEOUT_MS || now - (session.signedInAt ?? 0) > MAX_SESSION_MS;
+      const user = expired ? null : await deps.users.findById(session.staffUserId);
+      if (!user || user.disabledAt) {
+        res.locals.sessionExpired = expired;
+        await regenerate(session);
+        return next();
+      }
+      session.lastSeenAt = now;
+      res.locals.staff = { id: user.id, email: user.email, name: user.name, role: user.role, via: 'web' } satisfies StaffPrincipal;
+    }
+    next();
+  };
+}
+
+export function regenerate(session: Session & Partial<SessionData>): Promise<void> {
+  return new Promise((resolve, reject) => session.regenerate((error: unknown) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * Staff routes answer an anonymous browser with a redirect to the login page
+ * (coming back here afterwards) and anyone else with 401 JSON.
+ */
+export const requireStaff: RequestHandler = (req, res, next) => {
+  if (currentStaff(res)) return next();
+  if (prefersHtml(req)) {
+    const params = new URLSearchParams();
+    if (req.method === 'GET') params.set('next', req.originalUrl);
+    if (res.locals.sessionExpired) params.set('expired', '1');
+    const query = params.toString();
+    res.redirect(303, `/admin/login${query ? `?${query}` : ''}`);
+    return;
+  }
+  res.set('WWW-Authenticate', 'Bearer realm="frontdesk"');
+  res.status(401).json({ error: 'unauthenticated', message: 'Sign in at /admin/login, or send an API token as Authorization: Bearer <token>.' });
+};
+
+/** Changes (forms) need a signed-in person with a session: tokens are for reading and exporting. */
+export const requireSession: RequestHandler = (_req, res, next) => {
+  if (currentStaff(res)?.via !== 'web') throw new AppError('session_required', 403, 'Sign in to make changes; API tokens can only read and export.');
+  next();
+};
+
+export const requireAdmin: RequestHandler = (_req, res, next) => {
+  if (currentStaff(res)?.role !== 'admin') throw new AppError('forbidden', 403, 'Only administrators can see this page.');
+  next();
+};
+
+/** A `next` address after sign-in: only a path inside /admin, never another site. */
+export function safeNext(value: unknown): string {
+  if (typeof value !== 'string' || !/^\/admin(\/|\?|$)/.test(value) || value.startsWith('/admin/login') || /[\\\s]/.test(value)) return '/admin/leads';
+  return value;
+}

@@ -1,0 +1,98 @@
+import { leadConditions, literalBinder, parameterBinder, whereClause, type Bind, type LeadFilters } from '../leads/lead-filters';
+
+/**
+ * What an export contains (SPEC §8) and the SQL that produces it. The
+ * database does the per-row work: it formats timestamps, applies the
+ * formula-injection guard and, for CSV, the RFC 4180 quoting (COPY's csv
+ * format), so Node only moves bytes.
+ */
+export type ExportFormat = 'csv' | 'ndjson';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  filters: LeadFilters;
+  /** Only leads after this id (ids are UUIDv7, so: newer than that lead). */
+  since?: string;
+  /** Start with a UTF-8 byte order mark, for Excel. */
+  bom: boolean;
+}
+
+/**
+ * `id` and `duplicateOf` are UUIDs, `timestamp`s are ISO 8601 UTC, `phone`
+ * is E.164: none of them can start a formula, so they are never prefixed
+ * (a phone that is somehow not E.164 is treated as text). `status` is one
+ * of six known words. Everything else is text a person typed or a link
+ * carried, and gets the guard.
+ */
+type ColumnKind = 'id' | 'timestamp' | 'phone' | 'status' | 'text';
+
+export const EXPORT_COLUMNS: ReadonlyArray<readonly [key: string, sql: string, kind: ColumnKind]> = [
+  ['id', 'l.id', 'id'],
+  ['createdAt', 'l.created_at', 'timestamp'],
+  ['firstName', 'l.first_name', 'text'],
+  ['lastName', 'l.last_name', 'text'],
+  ['email', 'l.email', 'text'],
+  ['phone', 'l.phone', 'phone'],
+  ['postalCode', 'l.postal_code', 'text'],
+  ['program', 'l.program_code', 'text'],
+  ['educationLevel', 'l.education_level', 'text'],
+  ['message', 'l.message', 'text'],
+  ['status', 'l.status', 'status'],
+  ['article', 'l.article_slug', 'text'],
+  ['utmSource', 'l.utm_source', 'text'],
+  ['utmMedium', 'l.utm_medium', 'text'],
+  ['utmCampaign', 'l.utm_campaign', 'text'],
+  ['referrer', 'l.referrer', 'text'],
+  ['consentAt', 'c.consented_at', 'timestamp'],
+  ['duplicateOf', 'l.duplicate_of_id', 'id'],
+  // When admissions was first emailed about the lead. Empty until the
+  // notifications outbox records it; that change belongs here, in one place.
+  ['notifiedAt', 'NULL::timestamptz', 'timestamp'],
+];
+
+export const EXPORT_KEYS = EXPORT_COLUMNS.map(([key]) => key);
+
+const isoUtc = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or tab or CR, which
+ * some strip first) as a formula; a leading ' makes it text. OWASP's rule.
+ */
+export const formulaGuard = (sql: string) => `CASE WHEN left(${sql}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${sql} ELSE ${sql} END`;
+
+function csvExpression(sql: string, kind: ColumnKind): string {
+  switch (kind) {
+    case 'timestamp':
+      return isoUtc(sql);
+    case 'phone':
+      return `CASE WHEN ${sql} ~ '^\\+[0-9]{6,15}$' THEN ${sql} ELSE ${formulaGuard(sql)} END`;
+    case 'text':
+      return formulaGuard(sql);
+    case 'id':
+    case 'status':
+      return sql;
+  }
+}
+
+function fromWhere(request: ExportRequest, bind: Bind): string {
+  const conditions = leadConditions(request.filters, bind);
+  if (request.since) conditions.push(`l.id > ${bind(request.since, 'uuid')}`);
+  return `FROM leads l LEFT JOIN consent_records c ON c.lead_id = l.id ${whereClause(conditions)} ORDER BY l.id`;
+}
+
+/** `COPY (SELECT …) TO STDOUT` in csv format with a header row. COPY takes no parameters, hence escaped literals. */
+export function csvCopyStatement(request: ExportRequest): string {
+  const columns = EXPORT_COLUMNS.map(([key, sql, kind]) => `${csvExpression(sql, kind)} AS "${key}"`).join(', ');
+  return `COPY (SELECT ${columns} ${fromWhere(request, literalBinder)}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+}
+
+/**
+ * One JSON object per row, built by PostgreSQL (key order as the CSV's
+ * columns). Values are the stored data as they are: the formula guard is a
+ * spreadsheet concern and would corrupt data for the scripts NDJSON is for.
+ */
+export function ndjsonQuery(request: ExportRequest): { text: string; values: string[] } {
+  const { bind, values } = parameterBinder();
+  const pairs = EXPORT_COLUMNS.map(([key, sql, kind]) => `'${key}', ${kind === 'timestamp' ? isoUtc(sql) : sql}`).join(', ');
+  return { text: `SELECT json_build_object(${pairs})::text AS line ${fromWhere(request, bind)}`, values };
+}

@@ -1,0 +1,138 @@
+import type { Database } from '../../platform/database';
+import type { AuditActor, AuditLog } from '../audit/audit-log';
+import { leadConditions, parameterBinder, whereClause, type LeadFilters } from './lead-filters';
+import { fromPrismaStatus, toPrismaStatus, type LeadStatusName } from './lead-statuses';
+
+/**
+ * Reading and updating leads for staff. The list is keyset-paginated on the
+ * lead id (UUIDv7, so id order is arrival order): a page costs an index
+ * range scan however deep into a million leads it is, where OFFSET would
+ * read and throw away every row before it.
+ */
+export const PAGE_SIZE = 50;
+
+export interface LeadSummary {
+  id: string;
+  createdAt: Date;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  programCode: string;
+  status: LeadStatusName;
+  articleSlug: string | null;
+  duplicateOfId: string | null;
+}
+
+export interface LeadPage {
+  leads: LeadSummary[];
+  /** Cursor for the newer page (`before=`), when there is one. */
+  newer?: string;
+  /** Cursor for the older page (`after=`), when there is one. */
+  older?: string;
+}
+
+/** `after`: leads older than this id (the next page down); `before`: newer ones (back up). */
+export interface PageCursor {
+  after?: string;
+  before?: string;
+}
+
+interface SummaryRow {
+  id: string; created_at: Date; first_name: string; last_name: string; email: string; phone: string;
+  program_code: string; status: LeadStatusName; article_slug: string | null; duplicate_of_id: string | null;
+}
+
+export function createLeadReview(deps: { db: Database; audit: AuditLog }) {
+  const { db, audit } = deps;
+
+  return {
+    async list(filters: LeadFilters, cursor: PageCursor, pageSize = PAGE_SIZE): Promise<LeadPage> {
+      const { bind, values } = parameterBinder();
+      const conditions = leadConditions(filters, bind);
+      const upwards = Boolean(cursor.before);
+      if (cursor.after) conditions.push(`l.id < ${bind(cursor.after, 'uuid')}`);
+      else if (cursor.before) conditions.push(`l.id > ${bind(cursor.before, 'uuid')}`);
+      const rows = await db.$queryRawUnsafe<SummaryRow[]>(
+        `SELECT l.id::text AS id, l.created_at, l.first_name, l.last_name, l.email, l.phone, l.program_code, l.status::text AS status,
+                l.article_slug, l.duplicate_of_id::text AS duplicate_of_id
+           FROM leads l ${whereClause(conditions)}
+          ORDER BY l.id ${upwards ? 'ASC' : 'DESC'} LIMIT ${pageSize + 1}`,
+        ...values,
+      );
+      const more = rows.length > pageSize;
+      const page = rows.slice(0, pageSize);
+      if (upwards) page.reverse();
+      const leads = page.map((row) => ({
+        id: row.id, createdAt: row.created_at, firstName: row.first_name, lastName: row.last_name, email: row.email, phone: row.phone,
+        programCode: row.program_code, status: row.status, articleSlug: row.article_slug, duplicateOfId: row.duplicate_of_id,
+      }));
+      const first = leads[0]?.id;
+      const last = leads.at(-1)?.id;
+      // Coming back up (before=) there is always an older page: the one we came from.
+      const hasNewer = upwards ? more : Boolean(cursor.after);
+      const hasOlder = upwards ? true : more;
+      // An empty page past either end still links back to where it came from.
+      return {
+        leads,
+        newer: hasNewer ? (first ?? cursor.after) : undefined,
+        older: hasOlder ? (last ?? cursor.before) : undefined,
+      };
+    },
+
+    /** Leads per status under the same filters, the status filter aside (so the counts can offer to switch). */
+    async countByStatus(filters: LeadFilters): Promise<Partial<Record<LeadStatusName, number>>> {
+      const { bind, values } = parameterBinder();
+      const rows = await db.$queryRawUnsafe<Array<{ status: LeadStatusName; count: number }>>(
+        `SELECT l.status::text AS status, count(*)::int AS count FROM leads l ${whereClause(leadConditions(filters, bind, { status: false }))} GROUP BY l.status`,
+        ...values,
+      );
+      return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+    },
+
+    async find(id: string) {
+      const lead = await db.lead.findUnique({
+        where: { id },
+        include: { consent: true, program: { select: { name: true, level: true } } },
+      });
+      if (!lead) return null;
+      const laterInquiries = await db.lead.findMany({
+        where: { duplicateOfId: id },
+        orderBy: { id: 'asc' },
+        select: { id: true, createdAt: true, status: true },
+        take: 50,
+      });
+      return {
+        ...lead,
+        status: fromPrismaStatus(lead.status),
+        laterInquiries: laterInquiries.map((other) => ({ ...other, status: fromPrismaStatus(other.status) })),
+      };
+    },
+
+    async consent(id: string) {
+      return db.consentRecord.findUnique({ where: { leadId: id } });
+    },
+
+    /**
+     * Sets the status and audits the change, together. Returns null for an
+     * unknown lead; setting the status it already has changes and records nothing.
+     */
+    async changeStatus(id: string, status: LeadStatusName, actor: AuditActor): Promise<{ from: LeadStatusName; to: LeadStatusName; changed: boolean } | null> {
+      return db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ status: LeadStatusName }>>`SELECT status::text AS status FROM leads WHERE id = ${id}::uuid FOR UPDATE`;
+        const from = rows[0]?.status;
+        if (!from) return null;
+        if (from === status) return { from, to: status, changed: false };
+        await tx.lead.update({ where: { id }, data: { status: toPrismaStatus(status) } });
+        await audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from, to: status } }, tx);
+        return { from, to: status, changed: true };
+      });
+    },
+
+    async programs(): Promise<Array<{ code: string; name: string; level: string; active: boolean }>> {
+      return db.program.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }, { level: 'asc' }] });
+    },
+  };
+}
+
+export type LeadReview = ReturnType<typeof createLeadReview>;

@@ -1,0 +1,163 @@
+import express, { type Request, type Response } from 'express';
+import type { OfficeHours } from '../../office-hours';
+import type { Logger } from '../../platform/logger';
+import { AppError, isAppError, notFound, type ErrorIssue } from '../../platform/errors';
+import { clientIp, requireSession, requireStaff, signedInStaff } from '../auth/authentication';
+import { verifyCsrf } from '../auth/csrf';
+import type { AuditLog } from '../audit/audit-log';
+import type { RenderStaffPage } from '../staff-pages';
+import { invalidFilters, parseLeadFilters, queryString, singleValue, UUID_PATTERN, type FilterEcho, type LeadFilters } from './lead-filters';
+import type { LeadReview, PageCursor } from './lead-review';
+import { isLeadStatus, LEAD_STATUSES, STATUS_LABELS } from './lead-statuses';
+
+export interface LeadRouteDeps {
+  leads: LeadReview;
+  audit: AuditLog;
+  officeHours: OfficeHours;
+  logger: Logger;
+  renderStaffPage: RenderStaffPage;
+}
+
+/** `:id` must look like a lead id before it reaches the database: anything else is simply not a lead. */
+function leadId(req: Request): string {
+  const id = String(req.params.id ?? '');
+  if (!UUID_PATTERN.test(id)) throw notFound('There is no lead with this id.');
+  return id.toLowerCase();
+}
+
+function parseCursor(query: Record<string, unknown>): PageCursor {
+  const issues: ErrorIssue[] = [];
+  const after = singleValue(query, 'after', issues);
+  const before = singleValue(query, 'before', issues);
+  for (const [name, value] of [['after', after], ['before', before]] as const) {
+    if (value !== undefined && !UUID_PATTERN.test(value)) issues.push({ path: name, message: `${name} must be a lead id.` });
+  }
+  if (after && before) issues.push({ path: 'before', message: 'Give after or before, not both.' });
+  if (issues.length > 0) throw invalidFilters(issues);
+  return { after: after?.toLowerCase(), before: before?.toLowerCase() };
+}
+
+export function leadRouter(deps: LeadRouteDeps): express.Router {
+  const router = express.Router();
+  const { leads, renderStaffPage } = deps;
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+
+  router.get('/admin', requireStaff, (_req, res) => res.redirect(303, '/admin/leads'));
+
+  router.get('/admin/leads', requireStaff, async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const programs = await leads.programs();
+    let parsed: { filters: LeadFilters; echo: FilterEcho };
+    let cursor: PageCursor;
+    try {
+      parsed = parseLeadFilters(query, deps.officeHours.timezone);
+      cursor = parseCursor(query);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'invalid_filter') throw error;
+      // The filter form again, with what was wrong, rather than a bare error page.
+      return renderList(req, res, { programs, issues: error.details ?? [], echo: echoOf(query) }, 400);
+    }
+    const [page, counts] = await Promise.all([leads.list(parsed.filters, cursor), leads.countByStatus(parsed.filters)]);
+    renderList(req, res, { programs, issues: [], echo: parsed.echo, page, counts, statuses: parsed.filters.statuses });
+  });
+
+  function renderList(
+    req: Request,
+    res: Response,
+    model: {
+      programs: Awaited<ReturnType<LeadReview['programs']>>;
+      issues: ErrorIssue[];
+      echo: FilterEcho;
+      page?: Awaited<ReturnType<LeadReview['list']>>;
+      counts?: Awaited<ReturnType<LeadReview['countByStatus']>>;
+      statuses?: string[];
+    },
+    status = 200,
+  ) {
+    const { echo } = model;
+    const programNames = new Map(model.programs.map((program) => [program.code, `${program.name} (${program.level})`]));
+    const counts = model.counts ?? {};
+    const withoutStatus = { ...echo, status: undefined };
+    renderStaffPage(req, res, 'staff/leads', {
+      title: 'Leads',
+      section: 'leads',
+      echo,
+      issues: model.issues,
+      programs: model.programs,
+      statuses: LEAD_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
+      statusTabs: [
+        { label: 'All but spam', href: `/admin/leads${queryString(withoutStatus)}`, count: LEAD_STATUSES.filter((value) => value !== 'spam').reduce((sum, value) => sum + (counts[value] ?? 0), 0), current: !echo.status },
+        ...LEAD_STATUSES.map((value) => ({ label: STATUS_LABELS[value], href: `/admin/leads${queryString({ ...withoutStatus, status: value })}`, count: counts[value] ?? 0, current: echo.status === value })),
+      ],
+      leads: (model.page?.leads ?? []).map((lead) => ({ ...lead, programName: programNames.get(lead.programCode) ?? lead.programCode, statusLabel: STATUS_LABELS[lead.status] })),
+      ready: Boolean(model.page),
+      newerHref: model.page?.newer ? `/admin/leads${queryString(echo, { before: model.page.newer })}` : undefined,
+      olderHref: model.page?.older ? `/admin/leads${queryString(echo, { after: model.page.older })}` : undefined,
+      exports: {
+        csv: `/admin/leads/export.csv${queryString(echo)}`,
+        excel: `/admin/leads/export.csv${queryString(echo, { bom: '1' })}`,
+        ndjson: `/admin/leads/export.ndjson${queryString(echo)}`,
+      },
+    }, status);
+  }
+
+  router.get('/admin/leads/:id', requireStaff, async (req, res) => {
+    const id = leadId(req);
+    const lead = await leads.find(id);
+    if (!lead) throw notFound('There is no lead with this id. It may have been erased.');
+    const history = (await deps.audit.forLead(id)).filter((event) => event.action === 'lead.status_changed');
+    renderStaffPage(req, res, 'staff/lead', {
+      title: `${lead.firstName} ${lead.lastName}`,
+      section: 'leads',
+      lead,
+      statusLabel: STATUS_LABELS[lead.status],
+      statuses: LEAD_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
+      history: history.map((event) => ({
+        ...event,
+        from: isLeadStatus(event.details.from) ? STATUS_LABELS[event.details.from] : String(event.details.from ?? ''),
+        to: isLeadStatus(event.details.to) ? STATUS_LABELS[event.details.to] : String(event.details.to ?? ''),
+      })),
+    });
+  });
+
+  router.get('/admin/leads/:id/consent', requireStaff, async (req, res) => {
+    const record = await leads.consent(leadId(req));
+    if (!record) throw new AppError('not_found', 404, 'There is no consent record for this lead id.');
+    res.set('Cache-Control', 'no-store');
+    res.json({
+      text: record.text,
+      version: record.version,
+      sha256: record.sha256,
+      pageUrl: record.pageUrl,
+      consentedAt: record.consentedAt.toISOString(),
+      ip: record.ip,
+      userAgent: record.userAgent,
+    });
+  });
+
+  router.post('/admin/leads/:id/status', requireStaff, requireSession, form, verifyCsrf, async (req, res) => {
+    const id = leadId(req);
+    const status = (req.body as Record<string, unknown>).status;
+    if (!isLeadStatus(status)) {
+      throw new AppError('invalid_status', 400, `Choose a status from the list (${LEAD_STATUSES.join(', ')}).`, [{ path: 'status', message: 'Unknown status' }]);
+    }
+    const staff = signedInStaff(res);
+    const result = await leads.changeStatus(id, status, { staffUserId: staff.id, via: 'web', ip: clientIp(req) });
+    if (!result) throw notFound('There is no lead with this id. It may have been erased.');
+    if (result.changed) deps.logger.info({ event: 'lead.status_changed', leadId: id, from: result.from, to: result.to, staffUserId: staff.id });
+    req.session.flash = result.changed ? `Status changed from ${STATUS_LABELS[result.from]} to ${STATUS_LABELS[result.to]}.` : `Status is already ${STATUS_LABELS[result.to]}.`;
+    res.redirect(303, `/admin/leads/${id}`);
+  });
+
+  return router;
+}
+
+/** The raw filter values to show again in the form when they could not be used. */
+function echoOf(query: Record<string, unknown>): FilterEcho {
+  const echo: FilterEcho = {};
+  for (const name of ['from', 'to', 'status', 'program', 'article', 'q'] as const) {
+    const value = query[name];
+    if (typeof value === 'string') echo[name] = value.slice(0, 200);
+  }
+  return echo;
+}

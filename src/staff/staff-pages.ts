@@ -1,0 +1,33 @@
+import type { Request, Response } from 'express';
+import { formatOfficeTime, type OfficeHours } from '../office-hours';
+import type { RenderPage } from '../platform/pages';
+import { currentStaff } from './auth/authentication';
+import { CSRF_FIELD, csrfToken } from './auth/csrf';
+
+export type StaffSection = 'leads' | 'audit' | 'login';
+
+/**
+ * Renders a staff page in the site's layout, adding what every staff page
+ * needs: the signed-in person (for the navigation and the sign-out form),
+ * the session's CSRF token, a one-time flash message, and time formatting
+ * in the office's zone. Staff pages are never cached or indexed.
+ */
+export function createStaffPages(deps: { renderPage: RenderPage; officeHours: OfficeHours }) {
+  const time = (at: Date | null | undefined) => (at ? formatOfficeTime(deps.officeHours, at) : '');
+
+  return function renderStaffPage(req: Request, res: Response, template: string, data: Record<string, unknown>, status = 200): void {
+    const flash = req.session?.flash;
+    if (flash) delete req.session.flash;
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Robots-Tag', 'noindex, nofollow');
+    deps.renderPage(res, template, {
+      ...data,
+      staff: currentStaff(res) ?? null,
+      csrf: { field: CSRF_FIELD, token: csrfToken(req) },
+      flash,
+      time,
+    }, status);
+  };
+}
+
+export type RenderStaffPage = ReturnType<typeof createStaffPages>;

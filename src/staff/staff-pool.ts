@@ -1,0 +1,24 @@
+import { Pool } from 'pg';
+import type { Logger } from '../platform/logger';
+
+/**
+ * Plain node-postgres connections for what Prisma cannot do: the session
+ * store (connect-pg-simple) and streamed exports (COPY … TO STDOUT and
+ * cursors, which hand rows over as the client reads them). Connections are
+ * opened on first use and closed when idle, so an app that nobody signs in
+ * to holds none.
+ */
+export function createStaffPool(connectionString: string, logger: Logger): Pool {
+  const pool = new Pool({
+    connectionString,
+    max: 8,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 5_000,
+    // Idle connections never keep the process alive (graceful shutdown, tests).
+    allowExitOnIdle: true,
+  });
+  // An idle connection the server dropped (restart, failover) is an 'error'
+  // event on the pool; without a listener it would crash the process.
+  pool.on('error', (error: Error & { code?: string }) => logger.warn({ event: 'staff.pool_connection_lost', code: error.code }));
+  return pool;
+}

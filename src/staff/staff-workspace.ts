@@ -1,0 +1,81 @@
+import express, { type ErrorRequestHandler } from 'express';
+import type { Config } from '../config/config';
+import type { Clock } from '../platform/clock';
+import type { Database } from '../platform/database';
+import { AppError } from '../platform/errors';
+import { toAppError } from '../platform/http-errors';
+import type { Logger } from '../platform/logger';
+import type { RenderPage } from '../platform/pages';
+import type { Redis } from '../platform/redis';
+import { createApiTokens } from './accounts/api-tokens';
+import { createStaffUsers } from './accounts/staff-users';
+import { authenticate, prefersHtml } from './auth/authentication';
+import { loginRouter } from './auth/login-routes';
+import { createSignIn } from './auth/sign-in';
+import { staffSession } from './auth/staff-session';
+import { createAuditLog } from './audit/audit-log';
+import { auditRouter } from './audit/audit-routes';
+import { exportRouter } from './export/export-routes';
+import { createLeadExporter } from './export/lead-export';
+import { createLeadReview } from './leads/lead-review';
+import { leadRouter } from './leads/lead-routes';
+import { createStaffPages } from './staff-pages';
+import { createStaffPool } from './staff-pool';
+
+export interface StaffWorkspaceDeps {
+  config: Config;
+  db: Database;
+  /** The connection string `db` was made from: sessions and exports use plain node-postgres connections. */
+  databaseUrl: string | undefined;
+  clock: Clock;
+  logger: Logger;
+  renderPage: RenderPage;
+  redis?: Redis;
+}
+
+/**
+ * Everything under /admin (SPEC §4 staff routes, §8): sign-in, lead review,
+ * exports and the audit log. Only /admin requests touch the session store;
+ * public pages never set a cookie.
+ */
+export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
+  const { config, db, clock, logger, databaseUrl } = deps;
+  const router = express.Router();
+  if (!databaseUrl) {
+    // Only an app built without its connection string (some tests) gets here; server.ts always passes it.
+    logger.warn({ event: 'staff.workspace_unavailable', reason: 'no database connection string' });
+    router.use('/admin', () => {
+      throw new AppError('service_unavailable', 503, 'The staff workspace is not connected to the database.');
+    });
+    return router;
+  }
+  const pool = createStaffPool(databaseUrl, logger);
+  const users = createStaffUsers(db);
+  const tokens = createApiTokens(db);
+  const audit = createAuditLog({ db, clock });
+  const renderStaffPage = createStaffPages({ renderPage: deps.renderPage, officeHours: config.officeHours });
+
+  router.use(
+    '/admin',
+    staffSession({ pool, secret: config.sessionSecret, https: config.baseUrl.startsWith('https:'), logger }),
+    authenticate({ users, tokens, clock }),
+  );
+  router.use(loginRouter({ signIn: createSignIn({ users, audit, clock, logger, secret: config.sessionSecret }), audit, clock, logger, renderStaffPage, redis: deps.redis }));
+  // Before the lead pages: /admin/leads/export.csv is not a lead id.
+  router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
+  router.use(leadRouter({ leads: createLeadReview({ db, audit }), audit, officeHours: config.officeHours, logger, renderStaffPage }));
+  router.use(auditRouter({ audit, renderStaffPage }));
+  router.use('/admin', staffJsonErrors);
+  return router;
+}
+
+/**
+ * Scripts (anything not asking for text/html, like curl) get expected staff
+ * errors as JSON, as they get their 401s; people get the site's error page
+ * from the app's own handler.
+ */
+const staffJsonErrors: ErrorRequestHandler = (error, req, res, next) => {
+  const known = toAppError(error);
+  if (!known || known.status >= 500 || res.headersSent || prefersHtml(req)) return next(error);
+  res.status(known.status).json({ error: known.code, message: known.message, ...(known.details ? { issues: known.details } : {}) });
+}
