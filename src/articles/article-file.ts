@@ -1,6 +1,6 @@
 import matter from 'gray-matter';
 import { z } from 'zod';
-import type { ArticleInput } from './article-repository';
+import type { Article } from './article-repository';
 
 /** An article file is Markdown with YAML front matter; see prisma/seed/articles for examples. */
 const frontMatter = z.object({
@@ -16,7 +16,7 @@ export class ArticleFileError extends Error {
   override name = 'ArticleFileError';
 }
 
-export function parseArticleFile(text: string, source = 'article'): ArticleInput {
+export function parseArticleFile(text: string, source = 'article'): Article {
   let parsed: matter.GrayMatterFile<string>;
   try {
     parsed = matter(text);

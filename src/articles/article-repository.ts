@@ -13,8 +13,6 @@ export interface Article extends ArticleSummary {
   body: string;
 }
 
-export interface ArticleInput extends Article {}
-
 export const ARTICLES_PER_PAGE = 10;
 
 const summaryColumns = { slug: true, title: true, author: true, category: true, publishedAt: true, summary: true } as const;
@@ -45,12 +43,8 @@ export function createArticleRepository(db: Database) {
       return db.article.findUnique({ where: { slug }, select: { ...summaryColumns, body: true } });
     },
 
-    async exists(slug: string): Promise<boolean> {
-      return (await db.article.count({ where: { slug } })) > 0;
-    },
-
     /** Adds the article, or updates the one with the same slug. Returns whether it was new. */
-    async upsert(article: ArticleInput): Promise<'created' | 'updated'> {
+    async upsert(article: Article): Promise<'created' | 'updated'> {
       const existing = await db.article.findUnique({ where: { slug: article.slug }, select: { id: true } });
       await db.article.upsert({ where: { slug: article.slug }, create: article, update: article });
       return existing ? 'updated' : 'created';

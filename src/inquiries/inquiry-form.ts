@@ -26,15 +26,6 @@ export interface InquiryFormModel {
   attributionSlot?: string;
 }
 
-const LABELS: Record<string, string> = {
-  firstName: 'First name', lastName: 'Last name', email: 'Email', phone: 'Phone', postalCode: 'ZIP or postal code',
-  program: 'Program', educationLevel: 'Highest education completed', message: 'Your question', consent: 'Permission to contact you',
-};
-
-export function fieldLabel(field: string): string {
-  return LABELS[field] ?? field;
-}
-
 /** Strings only, capped, so a hostile body cannot blow up the page that shows it again. */
 function keep(body: Record<string, unknown>, fields: readonly string[], max = 2000): Record<string, string> {
   const kept: Record<string, string> = {};

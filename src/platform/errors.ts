@@ -24,6 +24,4 @@ export class AppError extends Error {
 export const notFound = (message = 'The page you asked for does not exist.') =>
   new AppError('not_found', 404, message);
 
-export const badRequest = (code: string, message: string) => new AppError(code, 400, message);
-
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

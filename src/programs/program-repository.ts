@@ -14,10 +14,6 @@ export function createProgramRepository(db: Database) {
       return db.program.findMany({ where: { active: true }, orderBy: [{ name: 'asc' }, { level: 'asc' }] });
     },
 
-    async findActive(code: string): Promise<Program | null> {
-      return db.program.findFirst({ where: { code, active: true } });
-    },
-
     async upsert(program: Program): Promise<void> {
       await db.program.upsert({ where: { code: program.code }, create: program, update: program });
     },
