@@ -129,7 +129,9 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
   return { app, dispatcher, mailer };
 }
 
-/** A short hash of the stylesheet, so a changed file gets a new URL. */
+/** A short hash of the stylesheet and the script, so a changed file gets a new URL. */
 function assetVersion(): string {
-  return createHash('sha256').update(readFileSync(path.join(STATIC_DIR, 'site.css'))).digest('hex').slice(0, 10);
+  const hash = createHash('sha256');
+  for (const file of ['site.css', 'site.js']) hash.update(readFileSync(path.join(STATIC_DIR, file)));
+  return hash.digest('hex').slice(0, 10);
 }

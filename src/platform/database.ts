@@ -30,6 +30,10 @@ export type SqlTransaction = PoolClient;
 export async function withTransaction<T>(pool: Pool, work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no pool listener: without ours, a connection lost mid-transaction
+  // (database restart) is an unhandled 'error' event that crashes the process. The query rejects too.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -41,6 +45,7 @@ export async function withTransaction<T>(pool: Pool, work: (tx: SqlTransaction) 
     });
     throw error;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }

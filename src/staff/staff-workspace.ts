@@ -42,8 +42,8 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   const { config, db, clock, logger, databaseUrl } = deps;
   const router = express.Router();
   if (!databaseUrl) {
-    // Only an app built without its connection string (some tests) gets here; server.ts always passes it.
-    logger.warn({ event: 'staff.workspace_unavailable', reason: 'no database connection string' });
+    // Only an app built without its connection string gets here (worker.ts, which serves no HTTP, and some tests); server.ts always passes it.
+    logger.debug({ event: 'staff.workspace_unavailable', reason: 'no database connection string' });
     router.use('/admin', () => {
       throw new AppError('service_unavailable', 503, 'The staff workspace is not connected to the database.');
     });

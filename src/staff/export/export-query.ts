@@ -19,10 +19,9 @@ export interface ExportRequest {
 
 /**
  * `id` and `duplicateOf` are UUIDs, `timestamp`s are ISO 8601 UTC, `phone`
- * is E.164: none of them can start a formula, so they are never prefixed
- * (a phone that is somehow not E.164 is treated as text). `status` is one
- * of six known words. Everything else is text a person typed or a link
- * carried, and gets the guard.
+ * is E.164 (its leading + is never prefixed), `status` is one of six known
+ * words: none of them can start a formula. Everything else is text a person
+ * typed or a link carried, and gets the guard.
  */
 type ColumnKind = 'id' | 'timestamp' | 'phone' | 'status' | 'text';
 
@@ -45,9 +44,8 @@ export const EXPORT_COLUMNS: ReadonlyArray<readonly [key: string, sql: string, k
   ['referrer', 'l.referrer', 'text'],
   ['consentAt', 'c.consented_at', 'timestamp'],
   ['duplicateOf', 'l.duplicate_of_id', 'id'],
-  // When admissions was first emailed about the lead. Empty until the
-  // notifications outbox records it; that change belongs here, in one place.
-  ['notifiedAt', 'NULL::timestamptz', 'timestamp'],
+  // When admissions was emailed about the lead (alone or in a digest); empty while queued or failed.
+  ['notifiedAt', `(SELECT n.sent_at FROM notifications n WHERE n.lead_id = l.id AND n.kind = 'admissions' AND n.status = 'sent' ORDER BY n.sent_at LIMIT 1)`, 'timestamp'],
 ];
 
 export const EXPORT_KEYS = EXPORT_COLUMNS.map(([key]) => key);
@@ -57,15 +55,20 @@ const isoUtc = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or tab or CR, which
  * some strip first) as a formula; a leading ' makes it text. OWASP's rule.
+ * The first character is compared by code (tab 9, CR 13, + 43, - 45, = 61,
+ * @ 64): ascii() reads it in place, where left() would copy a string for
+ * every cell of a million-row export.
  */
-export const formulaGuard = (sql: string) => `CASE WHEN left(${sql}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${sql} ELSE ${sql} END`;
+export const formulaGuard = (sql: string) => `CASE WHEN ascii(${sql}) IN (9, 13, 43, 45, 61, 64) THEN '''' || ${sql} ELSE ${sql} END`;
 
 function csvExpression(sql: string, kind: ColumnKind): string {
   switch (kind) {
     case 'timestamp':
       return isoUtc(sql);
     case 'phone':
-      return `CASE WHEN ${sql} ~ '^\\+[0-9]{6,15}$' THEN ${sql} ELSE ${formulaGuard(sql)} END`;
+      // Stored phones are E.164 (validated on the way in), so a leading + is
+      // the number's own; any other formula start still gets the guard.
+      return `CASE WHEN ascii(${sql}) IN (9, 13, 45, 61, 64) THEN '''' || ${sql} ELSE ${sql} END`;
     case 'text':
       return formulaGuard(sql);
     case 'id':

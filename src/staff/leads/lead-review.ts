@@ -93,7 +93,14 @@ export function createLeadReview(deps: { db: Database; audit: AuditLog }) {
     async find(id: string) {
       const lead = await db.lead.findUnique({
         where: { id },
-        include: { consent: true, program: { select: { name: true, level: true } } },
+        include: {
+          consent: true,
+          program: { select: { name: true, level: true } },
+          notifications: {
+            orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }],
+            select: { kind: true, status: true, digest: true, attempts: true, scheduledAt: true, nextAttemptAt: true, sentAt: true, lastError: true },
+          },
+        },
       });
       if (!lead) return null;
       const laterInquiries = await db.lead.findMany({

@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from 'express';
+import { EDUCATION_LEVELS } from '../../inquiries/inquiry-schema';
 import type { OfficeHours } from '../../office-hours';
 import type { Logger } from '../../platform/logger';
 import { AppError, isAppError, notFound, type ErrorIssue } from '../../platform/errors';
@@ -111,6 +112,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
       section: 'leads',
       lead,
       statusLabel: STATUS_LABELS[lead.status],
+      educationLabel: EDUCATION_LEVELS.find((level) => level.value === lead.educationLevel)?.label ?? lead.educationLevel,
       statuses: LEAD_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
       history: history.map((event) => ({
         ...event,

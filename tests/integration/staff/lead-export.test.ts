@@ -76,6 +76,7 @@ describe('Lead export (/admin/leads/export.csv, .ndjson)', () => {
     ['a valid email', { email: '=1+1@example.org' }, 'email'],
     ['a postal code', { postalCode: '-0001' }, 'postalCode'],
     ['a referrer', { referrer: '=cmd|"/c calc"!A1' }, 'referrer'],
+    ['a phone that is somehow not E.164', { phone: '=1+1' }, 'phone'],
   ])('when a text cell starts with %s, then the CSV cell starts with an apostrophe', async (_case, fields, column) => {
     const lead = await insertLead(t, fields);
     const [row] = parseCsv((await exportCsv().expect(200)).body);

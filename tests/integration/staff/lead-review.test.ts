@@ -156,7 +156,7 @@ describe('Lead review (/admin/leads)', () => {
     const page = await agent.get(`/admin/leads/${lead.id}`).set(HTML).expect(200);
     const html = decodeEntities(page.text);
     for (const text of [
-      'Ana Ruiz', 'ana.ruiz@example.org', '+442071838750', 'SW1A 1AA', 'Nursing (RN-to-BSN) (Bachelor\'s)', 'NUR-BSN', 'bachelor', 'Line one\nLine two',
+      'Ana Ruiz', 'ana.ruiz@example.org', '+442071838750', 'SW1A 1AA', 'Nursing (RN-to-BSN) (Bachelor\'s)', 'NUR-BSN', "Bachelor's degree", 'Line one\nLine two',
       'href="/articles/nursing-prerequisites-explained"', 'newsletter', 'email', 'fall', 'nursing', 'cta', 'https://search.example/?q=nursing',
       `href="/admin/leads/${first.id}"`, 'I agree to be contacted.', '2026-11-01', 'b'.repeat(64), 'http://college.test/articles/nursing', '203.0.113.9', 'Firefox/140',
       `href="/admin/leads/${lead.id}/consent"`, 'Tue, Nov 3, 2026, 10:00 AM EST',
