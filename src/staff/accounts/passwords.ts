@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hash, needsRehash, verify } from 'argon2';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 /**
  * Staff passwords: argon2id with OWASP's recommended parameters (19 MiB,
@@ -10,7 +10,9 @@ export const PASSWORD_MIN_LENGTH = 12;
 /** Long enough for any pass phrase; a cap keeps a megabyte "password" from becoming work. */
 export const PASSWORD_MAX_LENGTH = 1024;
 
-const PARAMETERS = { type: 2 /* argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+// @node-rs/argon2 ships per-platform binaries built with napi-rs; the
+// `argon2` package's prebuilt linux binary crashed (SIGSEGV) on our CI machines.
+const PARAMETERS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** Why a new password is refused, or undefined when it is acceptable. */
 export function passwordProblem(password: string): string | undefined {
@@ -35,11 +37,11 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 /** True when a stored hash was made with weaker (older) parameters and should be replaced at the next sign-in. */
 export function isOutdatedHash(passwordHash: string): boolean {
-  try {
-    return needsRehash(passwordHash, PARAMETERS);
-  } catch {
-    return true;
-  }
+  // PHC string: $argon2id$v=19$m=19456,t=2,p=1$salt$hash
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(passwordHash);
+  if (!match) return true;
+  const [memoryCost, timeCost, parallelism] = match.slice(1).map(Number);
+  return memoryCost! < PARAMETERS.memoryCost || timeCost! < PARAMETERS.timeCost || parallelism !== PARAMETERS.parallelism;
 }
 
 /**
