@@ -46,7 +46,8 @@ export function headerSafe(value: string): string {
 export function createEmailContent(deps: { db: Database; config: Config }) {
   const { config } = deps;
   const html = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: true });
-  const text = new Eta({ views: VIEWS_DIR, autoEscape: false, cache: true });
+  // Text parts keep their line breaks exactly as the templates write them.
+  const text = new Eta({ views: VIEWS_DIR, autoEscape: false, autoTrim: false, cache: true });
   const adminUrl = (id: string) => `${config.baseUrl}/admin/leads/${id}`;
   const educationLabel = new Map<string, string>(EDUCATION_LEVELS.map((level) => [level.value, level.label]));
 

@@ -59,6 +59,10 @@ export function createLeadExporter(deps: { pool: Pool; connectionString: string;
      */
     async start(request: ExportRequest): Promise<StartedExport> {
       const client: PoolClient = await pool.connect();
+      // A checked-out client has no pool listener: without ours, a connection lost mid-export
+      // (database restart) is an unhandled 'error' event that crashes the process. The stream fails too.
+      const ignoreLostConnection = () => undefined;
+      client.on('error', ignoreLostConnection);
       let released = false;
       const release = (failure?: Error) => {
         if (released) return;
@@ -67,6 +71,7 @@ export function createLeadExporter(deps: { pool: Pool; connectionString: string;
         // writing to it: close the socket outright (a polite Terminate would
         // sit unread behind the data), and never return it to the pool.
         if (failure) client.connection.stream.destroy();
+        else client.removeListener('error', ignoreLostConnection);
         client.release(failure);
       };
 

@@ -42,7 +42,9 @@ describe('Admissions email', () => {
     expect(mail!.subject).toBe("New inquiry: Ana María O'Neill — Healthcare Administration");
     expect(mail!.replyTo!.value).toEqual([{ name: "Ana María O'Neill", address: fields.email }]);
     expect(mail!.from!.value).toEqual([{ name: 'Admissions', address: 'admissions@college.test' }]);
-    expect(mail!.text).toContain(`Open in Frontdesk: https://enroll.college.test/admin/leads/${body.id}`);
+    expect(mail!.text).toContain(`\nOpen in Frontdesk: https://enroll.college.test/admin/leads/${body.id}\n`);
+    // One field per line in the plain-text part.
+    expect(mail!.text).toMatch(/^Program: {5}Healthcare Administration \(Bachelor's\)\nEmail: {7}\S+@example\.org\nPhone: {7}\+12125550147\n/m);
     expect(mail!.text).toContain('Phone:       +12125550147');
     expect(mail!.text).toContain('Article:     Healthcare Administration vs. Healthcare Management');
     expect(mail!.text).toContain('utm_source: newsletter');

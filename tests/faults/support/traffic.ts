@@ -1,0 +1,178 @@
+import http, { type IncomingHttpHeaders } from 'node:http';
+import { runInfo } from './run';
+
+/**
+ * The load side: plain node:http with keep-alive agents (fetch costs several
+ * times more CPU per request, and this machine has two cores for the apps,
+ * PostgreSQL and us), inquiries with personal data marked by the run id, and
+ * worker pools that keep N requests in flight.
+ */
+
+export interface Reply {
+  /** 0 when no response came (the error says why). */
+  status: number;
+  body: string;
+  headers: IncomingHttpHeaders;
+  error?: string;
+  sentAt: number;
+  at: number;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  agent?: http.Agent | false;
+  timeoutMs?: number;
+}
+
+/** One HTTP request; never rejects (a failure is status 0 with `error`). */
+export function send(url: string, options: RequestOptions = {}): Promise<Reply> {
+  const sentAt = Date.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (reply: Omit<Reply, 'sentAt' | 'at'>) => {
+      if (settled) return;
+      settled = true;
+      resolve({ ...reply, sentAt, at: Date.now() });
+    };
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+    const req = http.request(url, { method: options.method ?? 'GET', headers, agent: options.agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => finish({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('error', (error) => finish({ status: 0, body: '', headers: {}, error: `response: ${error.message}` }));
+    });
+    req.setTimeout(options.timeoutMs ?? 60_000, () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 60_000} ms`)));
+    req.on('error', (error: NodeJS.ErrnoException) => finish({ status: 0, body: '', headers: {}, error: error.code ?? error.message }));
+    req.end(options.body);
+  });
+}
+
+export const keepAlive = (maxSockets: number) => new http.Agent({ keepAlive: true, maxSockets });
+
+/** Runs `task(i)` for i in [0, total) with `concurrency` in flight. */
+export async function runConcurrently(total: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const index = next;
+      next += 1;
+      await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+}
+
+/** Runs `task(i)` repeatedly with `concurrency` in flight until `until()` says stop. */
+export async function runWhile(until: () => boolean, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (until()) {
+      const index = next;
+      next += 1;
+      await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+const FIRST = ['Maya', 'José', 'Zoë', 'Amara', 'Li', 'Siobhan', 'Mateus', 'Ngozi', 'Hana', 'Élodie', 'Arjun', 'Fatima'];
+const LAST = ['Okafor', 'García-López', 'O’Brien', 'Nguyen', 'St. Clair', 'Kowalski', 'Haddad', 'Yamamoto', 'Müller', 'Mensah'];
+const PROGRAMS = ['HCA-BS', 'HCM-MS', 'BUS-MBA', 'IT-AS', 'NUR-BSN', 'CYB-CERT'];
+export const ARTICLES = [
+  'healthcare-administration-vs-healthcare-management',
+  'how-online-classes-work',
+  'mba-vs-masters-in-management',
+  'nursing-prerequisites-explained',
+  'paying-for-college-financial-aid-basics',
+  'returning-to-school-as-a-working-adult',
+  'transferring-credits-what-to-expect',
+  'what-an-associate-degree-in-it-covers',
+];
+
+/**
+ * Valid inquiries whose email addresses, phone numbers and messages carry the
+ * run id, so the logs of the whole run can be searched for them
+ * (99-secrets-in-logs). Every email address is new: no lead is a duplicate of another.
+ */
+export class Inquiries {
+  private count = 0;
+  readonly prefix: string;
+
+  constructor(readonly scenario: string) {
+    this.prefix = `fault.${runInfo().id}.${scenario.replace(/[^a-z0-9]/g, '')}`;
+  }
+
+  /** For `email LIKE …`: every address this generator made. */
+  get emailLike(): string {
+    return `${this.prefix}.%`;
+  }
+
+  fields(extra: Record<string, unknown> = {}): Record<string, string | boolean> {
+    const n = this.count++;
+    return {
+      firstName: FIRST[n % FIRST.length]!,
+      lastName: LAST[n % LAST.length]!,
+      email: `${this.prefix}.${n}@example.org`,
+      phone: `(212) 555-01${String(n % 100).padStart(2, '0')}`,
+      postalCode: '10001',
+      program: PROGRAMS[n % PROGRAMS.length]!,
+      educationLevel: 'associate',
+      message: `Can I start in January? Reference ${runInfo().id}msg${n}.`,
+      article: ARTICLES[n % ARTICLES.length]!,
+      utm_source: 'faults',
+      consent: true,
+      ...(extra as Record<string, string | boolean>),
+    };
+  }
+
+  json(extra: Record<string, unknown> = {}): string {
+    return JSON.stringify(this.fields(extra));
+  }
+
+  /** The same fields as the HTML form posts them (consent=on), with a form token from a rendered page. */
+  form(formToken: string, extra: Record<string, unknown> = {}): string {
+    const fields = { ...this.fields(extra), consent: 'on', formToken, website: '' };
+    return new URLSearchParams(Object.entries(fields).map(([key, value]): [string, string] => [key, String(value)])).toString();
+  }
+}
+
+/** POSTs one JSON inquiry; returns the reply and the lead id of a 201. */
+export async function postInquiry(baseUrl: string, body: string, agent?: http.Agent | false, headers: Record<string, string> = {}): Promise<Reply & { id?: string }> {
+  const reply = await send(`${baseUrl}/api/inquiries`, { method: 'POST', body, agent, headers: { 'content-type': 'application/json', ...headers } });
+  if (reply.status !== 201) return reply;
+  try {
+    return { ...reply, id: (JSON.parse(reply.body) as { id: string }).id };
+  } catch {
+    return { ...reply, error: 'a 201 without a JSON body' };
+  }
+}
+
+/** Counts of replies by status (0 = no answer), for messages. */
+export class Tally {
+  readonly byStatus = new Map<number, number>();
+  readonly errors = new Map<string, number>();
+  total = 0;
+
+  add(reply: Reply): void {
+    this.total += 1;
+    this.byStatus.set(reply.status, (this.byStatus.get(reply.status) ?? 0) + 1);
+    if (reply.error) this.errors.set(reply.error, (this.errors.get(reply.error) ?? 0) + 1);
+  }
+
+  count(status: number): number {
+    return this.byStatus.get(status) ?? 0;
+  }
+
+  count5xx(): number {
+    return [...this.byStatus].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
+  }
+
+  toString(): string {
+    const statuses = [...this.byStatus].sort(([a], [b]) => a - b).map(([status, n]) => `${status || 'no answer'}: ${n}`).join(', ');
+    const errors = [...this.errors].map(([error, n]) => `${error} ×${n}`).join(', ');
+    return `${statuses}${errors ? ` (${errors})` : ''}`;
+  }
+}
