@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -15,6 +15,9 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'frontdesk-test-'));
+    // mkdtemp makes it 0700: as root, PostgreSQL's own user could not enter it,
+    // and the cluster would be relocated to /var/lib/frontdesk (and outlive the run).
+    chmodSync(dataDir, 0o755);
     const server = await startEmbeddedPostgres({ dataDir });
     (globalThis as { __frontdeskEmbedded?: unknown }).__frontdeskEmbedded = { server, dataDir };
     adminUrl = server.connectionString('postgres');
