@@ -44,3 +44,6 @@ export function postForm(t: TestApp, fields: Record<string, unknown>, headers: R
 export function postJson(t: TestApp, body: unknown, headers: Record<string, string> = {}) {
   return request(t.app).post('/api/inquiries').set(headers).send(body as object);
 }
+
+/** The same fields as the JSON API takes them: consent as a boolean. */
+export const json = <T extends object>(fields: T) => ({ ...fields, consent: true });

@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { createFormTokens } from '../../../src/inquiries/form-token';
-import { ARTICLE, openForm, postJson, validInquiry } from '../../helpers/inquiries';
+import { ARTICLE, json, openForm, postJson, validInquiry } from '../../helpers/inquiries';
 import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
 
-const json = <T extends object>(fields: T) => ({ ...fields, consent: true });
 
 describe('The JSON API (POST /api/inquiries)', () => {
   let t: TestApp;

@@ -3,12 +3,11 @@ import pino from 'pino';
 import request from 'supertest';
 import { connectRedis, type Redis } from '../../../src/platform/redis';
 import { startDatabaseProxy } from '../../helpers/database-proxy';
-import { openForm, postForm, postJson, validInquiry } from '../../helpers/inquiries';
+import { json, openForm, postForm, postJson, validInquiry } from '../../helpers/inquiries';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /** Each test speaks from its own made-up client address (TRUST_PROXY), so counters never collide, even in a shared Redis. */
 const someIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
-const json = <T extends object>(fields: T) => ({ ...fields, consent: true });
 
 describe('Rate limit (in-process store)', () => {
   let t: TestApp;

@@ -1,11 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { postJson, validInquiry } from '../../helpers/inquiries';
+import { json, postJson, validInquiry } from '../../helpers/inquiries';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
 import { CLOSED_SUNDAY, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
 import { addStaff, createStaffTestApp, issueToken, signIn } from './staff-helpers';
 
-const json = <T extends object>(fields: T) => ({ ...fields, consent: true });
 
 describe('Notification state in the staff workspace', () => {
   let sink: SmtpSink;
