@@ -98,6 +98,7 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
     name: 'inquiries',
     ...config.inquiryRateLimit,
     redis: deps.redis,
+    logger,
     onLimited: (req, res) => {
       inquiryMetrics.count('rate_limited');
       logger.info({ event: 'inquiry.rate_limited' });

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildFrontdesk } from './app';
 import { boot } from './boot';
@@ -13,7 +14,12 @@ void boot('web', async ({ config, logger, db, connectionString, redis, onShutdow
     onShutdown(() => dispatcher.stop());
   }
 
-  const server = app.listen(config.port, config.host);
+  // A client that trickles its request holds a connection: headers must be in
+  // within 15 s and the whole request (an inquiry is a few KB) within 30 s, or
+  // it gets 408. Node checks every 2 s (its default is 30 s). Responses, such
+  // as a long export, are not limited by these.
+  const server = createServer({ headersTimeout: 15_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 }, app);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

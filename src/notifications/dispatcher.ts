@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { isOpen, type OfficeHours } from '../office-hours';
 import type { Clock } from '../platform/clock';
+import { isDatabaseUnavailable } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { isPermanentMailError, type Mailer, type OutgoingMail } from '../platform/mailer';
 import type { EmailContent } from './email-content';
@@ -44,70 +45,124 @@ export function createDispatcher(deps: DispatcherDeps) {
   const concurrency = deps.concurrency ?? 10;
   const { outbox, logger } = deps;
 
-  async function failedAttempt(rows: ClaimedNotification[], kind: ClaimedNotification['kind'], error: unknown, report: DispatchReport) {
+  // Outcomes this process could not write because the database was away: a
+  // delivered email whose row could not be marked sent, a failure that could
+  // not be recorded, rows claimed but never tried. Each is written first thing
+  // on the next pass, while this process still holds the rows' lease. Without
+  // this, a database outage would send every such email again once its lease
+  // ran out, and park the untried rows until then.
+  const unwritten: Array<{ ids: string[]; write: () => Promise<unknown> }> = [];
+
+  /** Writes an outcome now, or keeps it for the next pass if the database is away. */
+  async function writeOutcome(ids: string[], write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      unwritten.push({ ids, write });
+    }
+  }
+
+  /** Writes what earlier passes could not; throws (ending this pass) while the database is still away. */
+  async function writeKeptOutcomes(): Promise<void> {
+    if (unwritten.length === 0) return;
+    const count = unwritten.reduce((sum, entry) => sum + entry.ids.length, 0);
+    while (unwritten.length > 0) {
+      await unwritten[0]!.write();
+      unwritten.shift();
+    }
+    logger.info({ event: 'dispatcher.outcomes_written', count });
+  }
+
+  /** One pass's tally, and the rows it claimed that have no outcome yet. */
+  interface Pass {
+    report: DispatchReport;
+    untried: Set<string>;
+  }
+
+  async function failedAttempt(rows: ClaimedNotification[], kind: ClaimedNotification['kind'], error: unknown, pass: Pass) {
     const now = deps.clock.now();
     const permanent = isPermanentMailError(error);
     const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
     const retryAt = nextAttempt({ attempts, now, kind, officeHours: deps.officeHours, permanent });
     const message = error instanceof Error ? error.message : String(error);
-    await outbox.markAttemptFailed(rows.map((row) => row.id), owner, { error: message, retryAt });
+    const ids = rows.map((row) => row.id);
+    ids.forEach((id) => pass.untried.delete(id));
+    await writeOutcome(ids, () => outbox.markAttemptFailed(ids, owner, { error: message, retryAt }));
     if (retryAt) {
-      report.retried += rows.length;
+      pass.report.retried += rows.length;
       logger.warn({ event: 'notification.send_failed', kind, count: rows.length, attempts, retryAt: retryAt.toISOString(), error: message.slice(0, 200) });
     } else {
-      report.failed += rows.length;
+      pass.report.failed += rows.length;
       deps.metrics.failed(kind, rows.length);
       logger.error({ event: 'notification.failed', kind, count: rows.length, attempts, permanent, error: message.slice(0, 200) });
     }
   }
 
   /** Builds and sends one email for `rows`; any failure, even rendering, becomes a recorded attempt. */
-  async function deliver(rows: ClaimedNotification[], kind: ClaimedNotification['kind'], buildMail: () => OutgoingMail, report: DispatchReport) {
+  async function deliver(rows: ClaimedNotification[], kind: ClaimedNotification['kind'], buildMail: () => OutgoingMail, pass: Pass) {
     let messageId: string;
     try {
       ({ messageId } = await deps.mailer.send(buildMail()));
     } catch (error) {
-      await failedAttempt(rows, kind, error, report);
+      await failedAttempt(rows, kind, error, pass);
       return;
     }
     const sentAt = deps.clock.now();
-    const marked = await outbox.markSent(rows.map((row) => row.id), owner, { messageId, sentAt });
-    report.sent += marked;
-    deps.metrics.sent(kind, marked, rows.map((row) => (sentAt.getTime() - row.scheduledAt.getTime()) / 1000));
-    logger.info({ event: 'notification.sent', kind, count: marked, digest: rows.length > 1 || rows[0]?.digest === true });
+    const ids = rows.map((row) => row.id);
+    ids.forEach((id) => pass.untried.delete(id)); // tried: never handed back, whatever the write below does
+    await writeOutcome(ids, () => outbox.markSent(ids, owner, { messageId, sentAt }));
+    pass.report.sent += rows.length;
+    deps.metrics.sent(kind, rows.length, rows.map((row) => (sentAt.getTime() - row.scheduledAt.getTime()) / 1000));
+    logger.info({ event: 'notification.sent', kind, count: rows.length, digest: rows.length > 1 || rows[0]?.digest === true });
   }
 
   /** Sends each claimed row as its own email, a few at a time. */
-  async function sendEach(rows: ClaimedNotification[], report: DispatchReport) {
+  async function sendEach(rows: ClaimedNotification[], pass: Pass) {
+    if (rows.length === 0) return;
     const leads = await deps.content.loadLeads(rows.map((row) => row.leadId));
     const queue = [...rows];
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
         const lead = leads.get(row.leadId);
         if (!lead) continue; // erased meanwhile; its row went with it
-        await deliver([row], row.kind, () => (row.kind === 'autoreply' ? deps.content.autoreply(lead, row.scheduledAt) : deps.content.admissions(lead)), report);
+        await deliver([row], row.kind, () => (row.kind === 'autoreply' ? deps.content.autoreply(lead, row.scheduledAt) : deps.content.admissions(lead)), pass);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    // Every worker finishes before a failure ends the pass: the pass then gives back only rows nobody is sending.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   async function runOnce(): Promise<DispatchReport> {
-    const report: DispatchReport = { sent: 0, retried: 0, failed: 0 };
-    const claim = (kinds: ClaimedNotification['kind'][], digest: boolean, limit = batchSize) =>
-      outbox.claim({ kinds, digest, now: deps.clock.now(), owner, leaseMs, limit });
+    await writeKeptOutcomes();
+    const pass: Pass = { report: { sent: 0, retried: 0, failed: 0 }, untried: new Set() };
+    const claim = async (kinds: ClaimedNotification['kind'][], digest: boolean, limit = batchSize) => {
+      const rows = await outbox.claim({ kinds, digest, now: deps.clock.now(), owner, leaseMs, limit });
+      rows.forEach((row) => pass.untried.add(row.id));
+      return rows;
+    };
 
-    await sendEach(await claim(['autoreply'], false), report);
-    if (isOpen(deps.officeHours, deps.clock.now())) {
-      await sendEach(await claim(['admissions'], false), report);
-      // Everything that queued while the office was closed goes out as one email.
-      const held = await claim(['admissions'], true, 100_000);
-      if (held.length > 0) {
-        const leads = await deps.content.loadLeads(held.slice(0, 100).map((row) => row.leadId));
-        const listed = held.slice(0, 100).flatMap((row) => leads.get(row.leadId) ?? []);
-        await deliver(held, 'admissions', () => deps.content.digest(listed, held.length), report);
+    try {
+      await sendEach(await claim(['autoreply'], false), pass);
+      if (isOpen(deps.officeHours, deps.clock.now())) {
+        await sendEach(await claim(['admissions'], false), pass);
+        // Everything that queued while the office was closed goes out as one email.
+        const held = await claim(['admissions'], true, 100_000);
+        if (held.length > 0) {
+          const leads = await deps.content.loadLeads(held.slice(0, 100).map((row) => row.leadId));
+          const listed = held.slice(0, 100).flatMap((row) => leads.get(row.leadId) ?? []);
+          await deliver(held, 'admissions', () => deps.content.digest(listed, held.length), pass);
+        }
       }
+    } catch (error) {
+      // Rows claimed but never tried go back at once (or when the database returns), not when their lease ends.
+      const untried = [...pass.untried];
+      if (untried.length > 0) await writeOutcome(untried, () => outbox.release(untried, owner)).catch(() => undefined);
+      throw error;
     }
-    return report;
+    return pass.report;
   }
 
   // ------------------------------------------------------------ the loop
@@ -169,6 +224,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       running = false;
       wake?.();
       await loop;
+      await writeKeptOutcomes().catch(() => {
+        // Still away: those rows keep their lease and go out again once it ends.
+        logger.warn({ event: 'dispatcher.outcomes_unwritten', count: unwritten.reduce((sum, entry) => sum + entry.ids.length, 0) });
+      });
       await listener?.end().catch(() => undefined);
       listener = undefined;
       logger.info({ event: 'dispatcher.stopped', owner });

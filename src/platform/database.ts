@@ -20,6 +20,10 @@ export function createDatabase(connectionString: string, options: { poolSize?: n
   });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor one dropped while checked out: pg-pool hands a client to an awaiting connect() with no
+  // 'error' listener until its new owner's code runs, and a "terminating connection" (database
+  // restart) arriving in that gap is an unhandled 'error' event. Its queries fail anyway (503).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return Object.assign(prisma, { pool });
 }
@@ -30,10 +34,6 @@ export type SqlTransaction = PoolClient;
 export async function withTransaction<T>(pool: Pool, work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
-  // A checked-out client has no pool listener: without ours, a connection lost mid-transaction
-  // (database restart) is an unhandled 'error' event that crashes the process. The query rejects too.
-  const onError = (error: Error) => (broken = error);
-  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -45,7 +45,6 @@ export async function withTransaction<T>(pool: Pool, work: (tx: SqlTransaction) 
     });
     throw error;
   } finally {
-    client.removeListener('error', onError);
     client.release(broken);
   }
 }

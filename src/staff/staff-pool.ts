@@ -20,5 +20,7 @@ export function createStaffPool(connectionString: string, logger: Logger): Pool 
   // An idle connection the server dropped (restart, failover) is an 'error'
   // event on the pool; without a listener it would crash the process.
   pool.on('error', (error: Error & { code?: string }) => logger.warn({ event: 'staff.pool_connection_lost', code: error.code }));
+  // Nor one dropped while checked out (see createDatabase in platform/database.ts).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

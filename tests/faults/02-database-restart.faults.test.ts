@@ -143,9 +143,13 @@ describe('Database restart mid-load', () => {
     const firstSuccessAfter = inquiryReplies.filter((reply) => reply.status === 201 && reply.sentAt >= upAt).sort((x, y) => x.at - y.at)[0];
     const recoverySeconds = firstSuccessAfter ? (firstSuccessAfter.at - upAt) / 1000 : Infinity;
 
-    // Mail: every lead of a 201 is emailed. A send that SMTP accepted while the
-    // database was going away could not be marked sent; its row keeps its lease
-    // and would go out again when the lease expires (5 min): count those.
+    // Mail: every lead of a 201 is emailed, once. What a dispatcher could not
+    // write while the database was away (a sent email's row; rows it had
+    // claimed but not tried) it writes when the database returns, so nothing
+    // is sent twice and nothing waits for its lease (5 min). Only a claim that
+    // committed as its connection died leaves rows its dispatcher never heard
+    // of (never sent): those do wait for the lease. Count them once the
+    // dispatchers have done what they can, and any that were sent already.
     const stranded = await settledLeasedRows(db, inquiries.emailLike, 90_000);
     const strandedDelivered = stranded.filter((row) => (row.kind === 'admissions' ? sink!.mail.admissionsFor(row.lead_id) : sink!.mail.autorepliesFor(row.lead_id)) > 0);
     // What the lease does by itself five minutes later.
@@ -159,15 +163,15 @@ describe('Database restart mid-load', () => {
     const stoppingWindow = inquiryReplies.filter((reply) => reply.status === 503 && reply.at >= stopBegan && reply.at <= downAt + 1_000).length;
     recordResult({
       scenario: 'Database restart mid-load',
-      setup: `2 instances, 30 inquiries + page reads in flight; PostgreSQL fast-stopped, down ${OUTAGE_SECONDS} s, restarted (new port, behind a forwarder)`,
+      setup: `2 instances, 30 inquiries + page reads + a streaming staff export in flight; PostgreSQL fast-stopped, down ${OUTAGE_SECONDS} s, restarted (new port, behind a forwarder)`,
       inputs: replies.length,
       outcome: !a.hasExited() && !b.hasExited() && tally.count(0) === 0 && tally.count5xx() === tally.count(503) && delivery.lost === 0 && Number.isFinite(recoverySeconds) ? 'survived' : 'FAILED',
       leadsLost: delivery.lost,
       duplicates,
       notes:
         `inquiries ${tally}; pages ${pageTally}; exports ${exportTally}; first 201 ${recoverySeconds.toFixed(1)} s after the restart, same processes; ` +
-        `${delivery.unannounced} lead(s) stored whose reply was a 503; ${stranded.length} outbox row(s) left leased by the outage ` +
-        `(${strandedDelivered.length} of them already delivered, so re-sent when the lease expired — the duplicates counted here)`,
+        `${delivery.unannounced} lead(s) stored whose reply was a 503; mail the dispatchers sent while the database was away recorded when it returned; ` +
+        `${stranded.length} outbox row(s) waited for their lease (claimed as the connection died, never sent before)`,
       seconds: (Date.now() - began) / 1000,
     });
 
@@ -203,9 +207,10 @@ describe('Database restart mid-load', () => {
     expect(mailed).toBe(true);
     expect(drained).toBe(true);
     expect(delivery.delivered).toBe(ids.size);
-    // Any duplicate is a message SMTP accepted while its row could not be marked sent.
-    const explained = new Set(strandedDelivered.map((row) => `${row.kind}:${row.lead_id}`));
-    expect([...delivery.duplicateAdmissions.map((lead) => `admissions:${lead}`), ...delivery.duplicateAutoreplies.map((lead) => `autoreply:${lead}`)].filter((key) => !explained.has(key))).toEqual([]);
-    expect(errorLines(instances, { allow503: true })).toEqual([]);
+    // Nothing twice: a message SMTP accepted while its row could not be marked sent is marked when the database returns.
+    expect(strandedDelivered).toEqual([]);
+    expect({ admissions: delivery.duplicateAdmissions, autoreplies: delivery.duplicateAutoreplies }).toEqual({ admissions: [], autoreplies: [] });
+    // An export cut by the stop is logged as failed (at error level); nothing else may be.
+    expect(errorLines(instances, { allow503: true, allowEvents: cutExports.length > 0 ? ['leads.export_failed'] : [] })).toEqual([]);
   }, 6 * 60_000);
 });

@@ -50,7 +50,6 @@ describeWithRedis('Rate limits shared through Redis', () => {
   const tally = new Tally();
   const notes: string[] = [];
   let began = 0;
-  let failOpen = true;
 
   const post = async (instance: Instance, ip: string, timeoutMs?: number): Promise<Reply> => {
     const reply = timeoutMs
@@ -78,9 +77,9 @@ describeWithRedis('Rate limits shared through Redis', () => {
   afterAll(async () => {
     recordResult({
       scenario: 'Rate limits through Redis (2 instances)',
-      setup: `INQUIRY_RATE_LIMIT=${LIMIT}/10m, one client address spread over 2 instances, sequential and 40 at once; then Redis cut off and restored`,
+      setup: `INQUIRY_RATE_LIMIT=${LIMIT}/10m, one client address spread over 2 instances, sequential and 40 at once; then Redis cut off (each instance counts alone, answers at once) and restored`,
       inputs: tally.total,
-      outcome: notes.some((note) => note.includes('FAILED')) ? 'FAILED' : failOpen ? 'held' : 'held; KNOWN GAP: no fail-open while Redis is down',
+      outcome: notes.some((note) => note.includes('FAILED')) ? 'FAILED' : 'held',
       leadsLost: null,
       duplicates: null,
       notes: `${notes.join('; ')}; replies ${tally}`,
@@ -127,19 +126,21 @@ describeWithRedis('Rate limits shared through Redis', () => {
     expect({ accepted, limited }).toEqual({ accepted: LIMIT, limited: 40 - LIMIT });
   }, 60_000);
 
-  // KNOWN GAP (see tests/faults/README.md): src/platform/redis.ts keeps node-redis's
-  // offline queue, so while Redis is unreachable the limiter's command waits for the
-  // reconnection and the request hangs; the README promises the request is let through.
-  // Fix: createClient({ ..., disableOfflineQueue: true }) in connectRedis. Then this
-  // test fails as "passing": make it a plain `test`.
-  test.failing('KNOWN GAP (expected to fail until src/platform/redis.ts disables the offline queue): when Redis is unreachable, then inquiries are let through at once, as the README promises', async () => {
+  test('when Redis is unreachable, then inquiries are answered at once, and each instance keeps counting on its own', async () => {
     await proxy!.pause();
     try {
       await sleep(1_000);
-      const replies = await Promise.all([post(a, someIp(), 5_000), post(b, someIp(), 5_000)]);
-      failOpen = replies.every((reply) => reply.status === 201);
-      notes.push(`Redis unreachable: ${replies.map((reply) => reply.status || 'no answer in 5 s').join(', ')}${failOpen ? ' (let through)' : ' — KNOWN GAP: requests wait for Redis instead of being let through'}`);
-      expect(replies.map((reply) => reply.status)).toEqual([201, 201]);
+      const ip = someIp();
+      const began = Date.now();
+      // One address, LIMIT + 1 requests to each instance: each lets LIMIT through and refuses the next.
+      const replies: Reply[] = [];
+      for (const instance of [a, b]) for (let i = 0; i <= LIMIT; i += 1) replies.push(await post(instance, ip, 5_000));
+      const seconds = (Date.now() - began) / 1000;
+      const statuses = replies.map((reply) => reply.status || 'no answer');
+      notes.push(`Redis unreachable: ${statuses.join(' ')} in ${seconds.toFixed(1)} s (counted per instance)`);
+      const perInstance = [...Array(LIMIT).fill(201), 429];
+      expect(statuses).toEqual([...perInstance, ...perInstance]);
+      expect(seconds).toBeLessThan(5);
     } finally {
       await proxy!.resume();
     }

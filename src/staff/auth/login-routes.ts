@@ -40,13 +40,14 @@ export function loginRouter(deps: { signIn: SignIn; audit: AuditLog; clock: Cloc
     logger.warn({ event: 'staff.sign_in_rate_limited', scope });
     showLogin(req, res, { status: 429, error: 'Too many sign-in attempts. Wait 15 minutes and try again.' });
   };
-  const perIp = createRateLimit({ name: 'staff-login-ip', limit: LOGIN_LIMITS.perIp, windowMs: LOGIN_LIMITS.windowMs, redis: deps.redis, onLimited: limited('ip') });
+  const perIp = createRateLimit({ name: 'staff-login-ip', limit: LOGIN_LIMITS.perIp, windowMs: LOGIN_LIMITS.windowMs, redis: deps.redis, logger, onLimited: limited('ip') });
   // Keyed by a hash, so a shared Redis never holds staff email addresses.
   const perAccount = createRateLimit({
     name: 'staff-login-account',
     limit: LOGIN_LIMITS.perAccount,
     windowMs: LOGIN_LIMITS.windowMs,
     redis: deps.redis,
+    logger,
     key: (req) => {
       const email = (req.body as Record<string, unknown> | undefined)?.email;
       return createHash('sha256').update(normaliseEmail(typeof email === 'string' ? email : '')).digest('hex');

@@ -60,9 +60,15 @@ export function createLeadExporter(deps: { pool: Pool; connectionString: string;
     async start(request: ExportRequest): Promise<StartedExport> {
       const client: PoolClient = await pool.connect();
       // A checked-out client has no pool listener: without ours, a connection lost mid-export
-      // (database restart) is an unhandled 'error' event that crashes the process. The stream fails too.
-      const ignoreLostConnection = () => undefined;
-      client.on('error', ignoreLostConnection);
+      // (database restart) is an unhandled 'error' event that crashes the process; and a cursor
+      // stream never ends once its connection is gone. So a lost connection fails the export.
+      let lost: Error | undefined;
+      let failExport: ((error: Error) => void) | undefined;
+      const onConnectionLost = (error: Error) => {
+        lost ??= error;
+        failExport?.(error);
+      };
+      client.on('error', onConnectionLost);
       let released = false;
       const release = (failure?: Error) => {
         if (released) return;
@@ -71,7 +77,7 @@ export function createLeadExporter(deps: { pool: Pool; connectionString: string;
         // writing to it: close the socket outright (a polite Terminate would
         // sit unread behind the data), and never return it to the pool.
         if (failure) client.connection.stream.destroy();
-        else client.removeListener('error', ignoreLostConnection);
+        else client.removeListener('error', onConnectionLost);
         client.release(failure);
       };
 
@@ -94,6 +100,9 @@ export function createLeadExporter(deps: { pool: Pool; connectionString: string;
             source = client.query(new QueryStream(text, values, { rowMode: 'array', batchSize: 1000 }));
             encoder = ndjson;
           }
+          // Through the encoder: destroying the query stream itself waits for the dead connection.
+          failExport = (error) => encoder.destroy(error);
+          if (lost) encoder.destroy(lost);
           try {
             await pipeline(source, encoder, destination, { end: options.end ?? true });
             release();

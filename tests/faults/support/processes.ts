@@ -125,7 +125,7 @@ function launch(role: 'web' | 'worker', options: InstanceOptions): { instance: I
   const dataDir = newDataDir(options.name);
   const script = path.join(REPO_ROOT, role === 'web' ? 'dist/server.js' : 'dist/worker.js');
   // cwd is DATA_DIR: dotenv reads .env from the working directory, and there is none there.
-  const child = spawn(process.execPath, [script], { cwd: dataDir, env: appEnvironment(options, dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.FAULTS_DEBUG_PRELOAD ? ['--require', process.env.FAULTS_DEBUG_PRELOAD] : []), script], { cwd: dataDir, env: appEnvironment(options, dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
   const entry = { child, name: options.name };
   live.add(entry);
   const pid = child.pid ?? -1;

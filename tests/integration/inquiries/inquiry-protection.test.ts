@@ -69,7 +69,46 @@ describeWithRedis('Rate limit shared through Redis', () => {
     expect(refused.headers['retry-after']).toBeDefined();
     await postJson(second, json(validInquiry()), { 'X-Forwarded-For': ip }).expect(429);
   });
+
+  test('when Redis is unreachable, then inquiries are answered at once and each instance counts on its own, and the shared count returns with Redis', async () => {
+    const proxy = await startDatabaseProxy(redisUrl!);
+    const redis = await connectRedis(proxy.route(redisUrl!), pino({ level: 'silent' }));
+    const logLines: string[] = [];
+    const t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '1/10m', TRUST_PROXY: '1', REDIS_URL: redisUrl! }, redis, logLines });
+    try {
+      await postJson(t, json(validInquiry()), { 'X-Forwarded-For': someIp() }).expect(201); // Redis in use
+
+      proxy.down();
+      const ip = someIp();
+      const began = Date.now();
+      await postJson(t, json(validInquiry()), { 'X-Forwarded-For': ip }).expect(201);
+      await postJson(t, json(validInquiry()), { 'X-Forwarded-For': ip }).expect(429); // counted in this process meanwhile
+      expect(Date.now() - began).toBeLessThan(2_000);
+
+      proxy.up();
+      await waitFor(() => redis.isReady);
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // the store tries Redis again at most once a second
+      const again = someIp();
+      await postJson(t, json(validInquiry()), { 'X-Forwarded-For': again }).expect(201);
+      await postJson(second, json(validInquiry()), { 'X-Forwarded-For': again }).expect(201); // its limit is 2
+      await postJson(t, json(validInquiry()), { 'X-Forwarded-For': again }).expect(429); // 3 in the shared count: Redis again
+      const events = logLines.map((line) => JSON.parse(line).event as string).filter((event) => event.startsWith('rate_limit.'));
+      expect(events).toEqual(['rate_limit.redis_unavailable', 'rate_limit.redis_restored']);
+    } finally {
+      await t.close();
+      await redis.quit().catch(() => undefined);
+      await proxy.close();
+    }
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('When the database is unavailable', () => {
   let t: TestApp;
