@@ -23,7 +23,9 @@ export type InquiryField = (typeof INQUIRY_FIELDS)[number];
 export const ATTRIBUTION_FIELDS = ['article', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'referrer'] as const;
 
 // C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
+// oxlint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// oxlint-disable-next-line no-control-regex -- as above
 const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Letters of any script (with their combining marks), spaces, apostrophes (' and ’), hyphens, periods.
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;

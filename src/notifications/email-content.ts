@@ -34,6 +34,7 @@ function utmPairs(tags: Record<string, string | null>): Array<[string, string]> 
 
 /** No header ever carries a line break, whatever got past validation. */
 export function headerSafe(value: string): string {
+  // oxlint-disable-next-line no-control-regex -- removing control characters is the point
   return value.replace(/[\r\n\u2028\u2029\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 

@@ -1,8 +1,6 @@
 import { awaitDelivery, driveInquiries, errorLines, percentile } from './support/checks';
-import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { startWeb, startWorker, stopAll, type Instance } from './support/processes';
 import { recordResult, numberFromEnv } from './support/run';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { scenarioResources } from './support/scenario';
 import { Inquiries } from './support/traffic';
 
 /**
@@ -26,29 +24,14 @@ const LOAD_CONCURRENCY = numberFromEnv('FAULTS_LOAD_CONCURRENCY', 100);
 const TOPOLOGY_COUNT = numberFromEnv('FAULTS_TOPOLOGY_COUNT', 500);
 
 describe('Load and topologies', () => {
-  let db: ScenarioDatabase | undefined;
-  let sink: SmtpSink | undefined;
-  let instances: Instance[] = [];
-
-  afterEach(async () => {
-    await stopAll(instances);
-    instances = [];
-    await sink?.stop();
-    sink = undefined;
-    await db?.drop();
-    db = undefined;
-  });
+  const scenario = scenarioResources('afterEach');
 
   test(`when ${LOAD_COUNT.toLocaleString('en-US')} inquiries arrive at ${LOAD_CONCURRENCY} concurrent connections through two instances (dispatchers everywhere), then every 201 has one lead, every lead one admissions email, and nothing is 5xx`, async () => {
     const began = Date.now();
-    db = await createScenarioDatabase('load');
-    sink = await startSmtpSink('load-sink');
-    const settings = { databaseUrl: db.url, smtpUrl: sink.url, env: { AUTOREPLY: 'off' } };
+    const { db, sink, settings } = await scenario.open('load');
     // The first start migrates and seeds; the second finds it done.
-    const a = await startWeb({ ...settings, name: 'load-a' });
-    instances.push(a);
-    const b = await startWeb({ ...settings, name: 'load-b' });
-    instances.push(b);
+    const a = await scenario.web({ ...settings, name: 'load-a', env: { AUTOREPLY: 'off' } });
+    const b = await scenario.web({ ...settings, name: 'load-b', env: { AUTOREPLY: 'off' } });
 
     const inquiries = new Inquiries('load');
     const drive = await driveInquiries({ urls: [a.url, b.url], count: LOAD_COUNT, concurrency: LOAD_CONCURRENCY, inquiries });
@@ -78,15 +61,13 @@ describe('Load and topologies', () => {
     expect(a.events('dispatcher.started')).toHaveLength(1);
     expect(b.events('dispatcher.started')).toHaveLength(1);
     expect(a.sent('admissions') + b.sent('admissions')).toBe(LOAD_COUNT);
-    expect(errorLines(instances)).toEqual([]);
+    expect(errorLines(scenario.instances)).toEqual([]);
   }, 15 * 60_000);
 
   test(`when the app runs as one process (web + dispatcher), then ${TOPOLOGY_COUNT.toLocaleString('en-US')} inquiries each get one lead, one admissions email and one auto-reply`, async () => {
     const began = Date.now();
-    db = await createScenarioDatabase('single');
-    sink = await startSmtpSink('single-sink');
-    const web = await startWeb({ name: 'single', databaseUrl: db.url, smtpUrl: sink.url });
-    instances.push(web);
+    const { db, sink, settings } = await scenario.open('single');
+    const web = await scenario.web({ ...settings, name: 'single' });
 
     const inquiries = new Inquiries('single');
     const drive = await driveInquiries({ urls: [web.url], count: TOPOLOGY_COUNT, concurrency: 50, inquiries });
@@ -107,21 +88,17 @@ describe('Load and topologies', () => {
     expect(delivery).toMatchObject({ stored: TOPOLOGY_COUNT, lost: 0, unannounced: 0, delivered: TOPOLOGY_COUNT, duplicateAdmissions: [], duplicateAutoreplies: [], pendingOrFailed: 0 });
     expect(delivery.notifications).toBe(`admissions/sent: ${TOPOLOGY_COUNT}, autoreply/sent: ${TOPOLOGY_COUNT}`);
     expect(web.sent()).toBe(2 * TOPOLOGY_COUNT);
-    expect(errorLines(instances)).toEqual([]);
+    expect(errorLines(scenario.instances)).toEqual([]);
   }, 10 * 60_000);
 
   test(`when two web instances run with DISPATCHER=off and one worker (node dist/worker.js) sends, then ${TOPOLOGY_COUNT.toLocaleString('en-US')} inquiries each get their mail once, all from the worker`, async () => {
     const began = Date.now();
-    db = await createScenarioDatabase('split');
-    sink = await startSmtpSink('split-sink');
-    const settings = { databaseUrl: db.url, smtpUrl: sink.url };
-    const web1 = await startWeb({ ...settings, name: 'split-web1', env: { DISPATCHER: 'off' } });
-    instances.push(web1);
+    const { db, sink, settings } = await scenario.open('split');
+    const web1 = await scenario.web({ ...settings, name: 'split-web1', env: { DISPATCHER: 'off' } });
     const [web2, worker] = await Promise.all([
-      startWeb({ ...settings, name: 'split-web2', env: { DISPATCHER: 'off' } }),
-      startWorker({ ...settings, name: 'split-worker' }),
+      scenario.web({ ...settings, name: 'split-web2', env: { DISPATCHER: 'off' } }),
+      scenario.worker({ ...settings, name: 'split-worker' }),
     ]);
-    instances.push(web2, worker);
 
     const inquiries = new Inquiries('split');
     const drive = await driveInquiries({ urls: [web1.url, web2.url], count: TOPOLOGY_COUNT, concurrency: 50, inquiries });
@@ -146,6 +123,6 @@ describe('Load and topologies', () => {
     expect(web2.events('dispatcher.started')).toEqual([]);
     expect(web1.sent() + web2.sent()).toBe(0);
     expect(worker.sent()).toBe(2 * TOPOLOGY_COUNT);
-    expect(errorLines(instances)).toEqual([]);
+    expect(errorLines(scenario.instances)).toEqual([]);
   }, 10 * 60_000);
 });

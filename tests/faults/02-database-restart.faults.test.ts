@@ -3,11 +3,12 @@ import { chmodSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/embedded-postgres';
 import { deliveryReport, errorLines, expireLeases, settledLeasedRows, waitForMail, waitForOutboxEmpty } from './support/checks';
-import { createScenarioDatabase, databaseAt, type ScenarioDatabase } from './support/database';
-import { runCli, startWeb, stopAll, type Instance } from './support/processes';
+import { createScenarioDatabase, databaseAt } from './support/database';
+import { runCli } from './support/processes';
 import { logDir, numberFromEnv, recordResult, runInfo, sleep } from './support/run';
+import { scenarioResources } from './support/scenario';
 import { writeSecrets } from './support/secrets';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { startSmtpSink } from './support/smtp-sink';
 import { startTcpProxy } from './support/tcp-proxy';
 import { ARTICLES, Inquiries, keepAlive, postInquiry, runWhile, send, Tally, type Reply } from './support/traffic';
 
@@ -36,16 +37,10 @@ interface Timed extends Reply {
 }
 
 describe('Database restart mid-load', () => {
+  const scenario = scenarioResources();
+  // The scenario's own server, replaced by the restart; stopped and removed at clean-up.
   let pg: EmbeddedPostgres | undefined;
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
-  let db: ScenarioDatabase | undefined;
-  let sink: SmtpSink | undefined;
-  let instances: Instance[] = [];
-
-  afterAll(async () => {
-    await stopAll(instances);
-    await sink?.stop();
-    await proxy?.close();
+  scenario.onCleanUp(async () => {
     await pg?.stop();
     rmSync(path.join(runInfo().dir, 'restart-pg'), { recursive: true, force: true });
   });
@@ -59,16 +54,16 @@ describe('Database restart mid-load', () => {
     const log = (event: string, fields?: Record<string, unknown>) => pgLog.write(`${JSON.stringify({ time: Date.now(), event, ...fields })}\n`);
     pg = await startEmbeddedPostgres({ dataDir, log });
     writeSecrets({ 'restart-scenario database password': new URL(pg.connectionString()).password });
-    proxy = await startTcpProxy(pg.port);
+    const proxy = await startTcpProxy(pg.port);
+    scenario.onCleanUp(() => proxy.close());
     // Apps and checks reach the server through the forwarder: its port changes on restart.
     const created = await createScenarioDatabase('dbrestart', pg.connectionString('postgres'));
-    db = databaseAt(created, proxy.route(created.url));
-    sink = await startSmtpSink('dbrestart-sink');
+    const db = databaseAt(created, proxy.route(created.url));
+    const sink = await startSmtpSink('dbrestart-sink');
+    scenario.onCleanUp(() => sink.stop());
     const settings = { databaseUrl: db.url, smtpUrl: sink.url };
-    const a = await startWeb({ ...settings, name: 'dbrestart-a' });
-    instances.push(a);
-    const b = await startWeb({ ...settings, name: 'dbrestart-b' });
-    instances.push(b);
+    const a = await scenario.web({ ...settings, name: 'dbrestart-a' });
+    const b = await scenario.web({ ...settings, name: 'dbrestart-b' });
     const urls = [a.url, b.url];
     // A staff API token, for exports that stream while the database goes away.
     const staffEmail = `exports.${runInfo().id}@college.test`;
@@ -151,7 +146,7 @@ describe('Database restart mid-load', () => {
     // of (never sent): those do wait for the lease. Count them once the
     // dispatchers have done what they can, and any that were sent already.
     const stranded = await settledLeasedRows(db, inquiries.emailLike, 90_000);
-    const strandedDelivered = stranded.filter((row) => (row.kind === 'admissions' ? sink!.mail.admissionsFor(row.lead_id) : sink!.mail.autorepliesFor(row.lead_id)) > 0);
+    const strandedDelivered = stranded.filter((row) => (row.kind === 'admissions' ? sink.mail.admissionsFor(row.lead_id) : sink.mail.autorepliesFor(row.lead_id)) > 0);
     // What the lease does by itself five minutes later.
     await expireLeases(db, inquiries.emailLike);
     const drained = await waitForOutboxEmpty(db, inquiries.emailLike, 60_000);
@@ -211,6 +206,6 @@ describe('Database restart mid-load', () => {
     expect(strandedDelivered).toEqual([]);
     expect({ admissions: delivery.duplicateAdmissions, autoreplies: delivery.duplicateAutoreplies }).toEqual({ admissions: [], autoreplies: [] });
     // An export cut by the stop is logged as failed (at error level); nothing else may be.
-    expect(errorLines(instances, { allow503: true, allowEvents: cutExports.length > 0 ? ['leads.export_failed'] : [] })).toEqual([]);
+    expect(errorLines(scenario.instances, { allow503: true, allowEvents: cutExports.length > 0 ? ['leads.export_failed'] : [] })).toEqual([]);
   }, 6 * 60_000);
 });

@@ -1,8 +1,6 @@
 import { awaitDelivery, errorLines } from './support/checks';
-import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { startWeb, stopAll, type Instance } from './support/processes';
 import { numberFromEnv, recordResult, sleep } from './support/run';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { scenarioResources } from './support/scenario';
 import { Inquiries, keepAlive, postInquiry, Tally } from './support/traffic';
 
 /**
@@ -24,25 +22,13 @@ import { Inquiries, keepAlive, postInquiry, Tally } from './support/traffic';
 const OUTAGE_SECONDS = numberFromEnv('FAULTS_SMTP_OUTAGE_SECONDS', 20);
 
 describe('SMTP outage', () => {
-  let db: ScenarioDatabase | undefined;
-  let sink: SmtpSink | undefined;
-  let instances: Instance[] = [];
-
-  afterAll(async () => {
-    await stopAll(instances);
-    await sink?.stop();
-    await db?.drop();
-  });
+  const scenario = scenarioResources();
 
   test(`when the mail server is down for ${OUTAGE_SECONDS} s during office hours, then inquiries are still accepted and, once it is back, every lead's mail is delivered exactly once`, async () => {
     const began = Date.now();
-    db = await createScenarioDatabase('smtp');
-    sink = await startSmtpSink('smtp-sink');
-    const settings = { databaseUrl: db.url, smtpUrl: sink.url };
-    const a = await startWeb({ ...settings, name: 'smtp-a' });
-    instances.push(a);
-    const b = await startWeb({ ...settings, name: 'smtp-b' });
-    instances.push(b);
+    const { db, sink, settings } = await scenario.open('smtp');
+    const a = await scenario.web({ ...settings, name: 'smtp-a' });
+    const b = await scenario.web({ ...settings, name: 'smtp-b' });
     const urls = [a.url, b.url];
     const agents = urls.map(() => keepAlive(5));
 
@@ -105,6 +91,6 @@ describe('SMTP outage', () => {
     expect(delivery).toMatchObject({ lost: 0, unannounced: 0, delivered: ids.size, duplicateAdmissions: [], duplicateAutoreplies: [], pendingOrFailed: 0 });
     expect(delivery.notifications).toBe(`admissions/sent: ${ids.size}, autoreply/sent: ${ids.size}`);
     expect(retried[0]?.n ?? 0).toBeGreaterThan(0);
-    expect(errorLines(instances)).toEqual([]);
+    expect(errorLines(scenario.instances)).toEqual([]);
   }, 8 * 60_000);
 });

@@ -1,8 +1,6 @@
 import { deliveryReport, driveInquiries, errorLines, expireLeases, settledLeasedRows, waitForMail, waitForOutboxEmpty } from './support/checks';
-import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { startWeb, stopAll, type Instance } from './support/processes';
 import { numberFromEnv, recordResult, sleep, waitUntil } from './support/run';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { scenarioResources } from './support/scenario';
 import { Inquiries } from './support/traffic';
 
 /**
@@ -24,36 +22,26 @@ import { Inquiries } from './support/traffic';
 const COUNT = numberFromEnv('FAULTS_KILL_COUNT', 800);
 
 describe('kill -9 mid-dispatch', () => {
-  let db: ScenarioDatabase | undefined;
-  let sink: SmtpSink | undefined;
-  let instances: Instance[] = [];
-
-  afterAll(async () => {
-    await stopAll(instances);
-    await sink?.stop();
-    await db?.drop();
-  });
+  const scenario = scenarioResources();
 
   test('when an instance is killed with SIGKILL while it sends, then the other delivers the rest, the restarted one delivers what the dead one had claimed once its lease ends, and nothing else is sent twice', async () => {
     const began = Date.now();
-    db = await createScenarioDatabase('kill');
-    sink = await startSmtpSink('kill-sink');
-    const settings = { databaseUrl: db.url, smtpUrl: sink.url, env: { AUTOREPLY: 'off' } };
-    const a = await startWeb({ ...settings, name: 'kill-a' });
-    instances.push(a);
-    const b = await startWeb({ ...settings, name: 'kill-b' });
-    instances.push(b);
+    const opened = await scenario.open('kill');
+    const { db, sink } = opened;
+    const settings = { ...opened.settings, env: { AUTOREPLY: 'off' } };
+    const a = await scenario.web({ ...settings, name: 'kill-a' });
+    const b = await scenario.web({ ...settings, name: 'kill-b' });
     sink.setDelay(100);
 
     // All inquiries go to B's web side; both dispatchers are woken by NOTIFY.
     const inquiries = new Inquiries('kill');
     const driving = driveInquiries({ urls: [b.url], count: COUNT, concurrency: 20, inquiries });
     const aHolds = async () => {
-      const [row] = await db!.query<{ held: number }>(
+      const [row] = await db.query<{ held: number }>(
         `SELECT count(*)::int AS held FROM notifications WHERE status = 'pending' AND lease_owner LIKE $1 AND lease_until > now()`,
         [`${a.pid}-%`],
       );
-      return (row?.held ?? 0) > 0 && sink!.mail.deliveries.length >= 40 ? true : undefined;
+      return (row?.held ?? 0) > 0 && sink.mail.deliveries.length >= 40 ? true : undefined;
     };
     await waitUntil('instance A to hold leased rows while mail flows', aHolds, 120_000, 50);
     const heldAtKill = await db.query<{ lead_id: string }>(`SELECT lead_id FROM notifications WHERE status = 'pending' AND lease_owner LIKE $1`, [`${a.pid}-%`]);
@@ -68,8 +56,7 @@ describe('kill -9 mid-dispatch', () => {
 
     // The restarted A takes over alone once the dead process's leases end.
     sink.setDelay(0);
-    const restarted = await startWeb({ ...settings, name: 'kill-a-restarted' });
-    instances.push(restarted);
+    const restarted = await scenario.web({ ...settings, name: 'kill-a-restarted' });
     const bStopped = await b.terminate();
     const released = await expireLeases(db, inquiries.emailLike, a.pid);
     const drained = await waitForOutboxEmpty(db, inquiries.emailLike, 60_000);
@@ -79,7 +66,7 @@ describe('kill -9 mid-dispatch', () => {
 
     // A duplicate is explained only if the dead A held its row (never marked sent) and the mail server already had its first copy.
     const heldByA = new Set(strandedByA.map((row) => row.lead_id));
-    const explained = delivery.duplicateAdmissions.filter((lead) => heldByA.has(lead) && (sink!.mail.firstAdmissionsAtOf(lead) ?? Infinity) <= killAt + 500);
+    const explained = delivery.duplicateAdmissions.filter((lead) => heldByA.has(lead) && (sink.mail.firstAdmissionsAtOf(lead) ?? Infinity) <= killAt + 500);
     const unexplained = delivery.duplicateAdmissions.filter((lead) => !explained.includes(lead));
     recordResult({
       scenario: 'kill -9 mid-dispatch',

@@ -1,9 +1,7 @@
 import http from 'node:http';
 import { deliveryReport, errorLines, unsentRows, waitForMail, waitForOutboxEmpty } from './support/checks';
-import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { startWeb, stopAll, type Instance } from './support/processes';
 import { recordResult, sleep, waitUntil } from './support/run';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { scenarioResources } from './support/scenario';
 import { Inquiries, postInquiry, runWhile, Tally, type Reply } from './support/traffic';
 
 /**
@@ -52,25 +50,13 @@ function halfUpload(url: string, body: string) {
 }
 
 describe('Graceful shutdown', () => {
-  let db: ScenarioDatabase | undefined;
-  let sink: SmtpSink | undefined;
-  let instances: Instance[] = [];
-
-  afterAll(async () => {
-    await stopAll(instances);
-    await sink?.stop();
-    await db?.drop();
-  });
+  const scenario = scenarioResources();
 
   test('when an instance gets SIGTERM under load and mid-dispatch, then requests in flight finish, sends in progress complete, it exits 0 within 10 s, and no lead or email is lost', async () => {
     const began = Date.now();
-    db = await createScenarioDatabase('shutdown');
-    sink = await startSmtpSink('shutdown-sink');
-    const settings = { databaseUrl: db.url, smtpUrl: sink.url };
-    const a = await startWeb({ ...settings, name: 'shutdown-a' });
-    instances.push(a);
-    const b = await startWeb({ ...settings, name: 'shutdown-b' });
-    instances.push(b);
+    const { db, sink, settings } = await scenario.open('shutdown');
+    const a = await scenario.web({ ...settings, name: 'shutdown-a' });
+    const b = await scenario.web({ ...settings, name: 'shutdown-b' });
     sink.setDelay(100);
 
     const inquiries = new Inquiries('shutdown');
@@ -88,8 +74,8 @@ describe('Graceful shutdown', () => {
     await waitUntil(
       'instance A to hold leased rows while mail flows',
       async () => {
-        const [row] = await db!.query<{ held: number }>(`SELECT count(*)::int AS held FROM notifications WHERE status = 'pending' AND lease_owner LIKE $1 AND lease_until > now()`, [`${a.pid}-%`]);
-        return (row?.held ?? 0) > 0 && sink!.mail.deliveries.length >= 20 ? true : undefined;
+        const [row] = await db.query<{ held: number }>(`SELECT count(*)::int AS held FROM notifications WHERE status = 'pending' AND lease_owner LIKE $1 AND lease_until > now()`, [`${a.pid}-%`]);
+        return (row?.held ?? 0) > 0 && sink.mail.deliveries.length >= 20 ? true : undefined;
       },
       120_000,
       50,
@@ -153,6 +139,6 @@ describe('Graceful shutdown', () => {
     expect(drained).toBe(true);
     expect(mailed).toBe(true);
     expect(delivery).toMatchObject({ delivered: ids.size, duplicateAdmissions: [], duplicateAutoreplies: [], pendingOrFailed: 0 });
-    expect(errorLines(instances)).toEqual([]);
+    expect(errorLines(scenario.instances)).toEqual([]);
   }, 8 * 60_000);
 });

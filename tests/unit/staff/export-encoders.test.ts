@@ -12,7 +12,7 @@ function copyCsv(records: string[][]): string {
 
 async function through(transform: CsvRecordTerminator | NdjsonEncoder, chunks: unknown[]): Promise<Buffer> {
   const output: Buffer[] = [];
-  await pipeline(Readable.from(chunks, { objectMode: true }), transform, async function* (source) {
+  await pipeline(Readable.from(chunks, { objectMode: true }), transform, async function (source) {
     for await (const chunk of source) output.push(chunk as Buffer);
   });
   return Buffer.concat(output);
