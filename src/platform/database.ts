@@ -18,14 +18,23 @@ export function createDatabase(connectionString: string, options: { poolSize?: n
     // instead of hanging until the client gives up.
     connectionTimeoutMillis: 5_000,
   });
-  // An idle connection dropped by the server must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
-  // Nor one dropped while checked out: pg-pool hands a client to an awaiting connect() with no
-  // 'error' listener until its new owner's code runs, and a "terminating connection" (database
-  // restart) arriving in that gap is an unhandled 'error' event. Its queries fail anyway (503).
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  survivesLostConnections(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return Object.assign(prisma, { pool });
+}
+
+/**
+ * A connection the server drops (restart, failover) must not crash the
+ * process. An idle one is an 'error' event on the pool, which replaces it.
+ * A checked-out one is an 'error' event on the client itself, and pg-pool
+ * hands a client to an awaiting connect() with no listener until its new
+ * owner's code runs: a "terminating connection" in that gap would be
+ * unhandled. Its queries fail anyway (503), so the event itself is ignored.
+ */
+export function survivesLostConnections(pool: Pool, onIdleLost: (error: Error & { code?: string }) => void = () => undefined): Pool {
+  pool.on('error', onIdleLost);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 export type SqlTransaction = PoolClient;

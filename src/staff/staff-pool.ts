@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { survivesLostConnections } from '../platform/database';
 import type { Logger } from '../platform/logger';
 
 /**
@@ -17,10 +18,5 @@ export function createStaffPool(connectionString: string, logger: Logger): Pool 
     // Idle connections never keep the process alive (graceful shutdown, tests).
     allowExitOnIdle: true,
   });
-  // An idle connection the server dropped (restart, failover) is an 'error'
-  // event on the pool; without a listener it would crash the process.
-  pool.on('error', (error: Error & { code?: string }) => logger.warn({ event: 'staff.pool_connection_lost', code: error.code }));
-  // Nor one dropped while checked out (see createDatabase in platform/database.ts).
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
+  return survivesLostConnections(pool, (error) => logger.warn({ event: 'staff.pool_connection_lost', code: error.code }));
 }

@@ -1,40 +1,16 @@
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
-import { openBrowser, type Browser, type BrowserOptions } from './support/browser';
-import { startBuiltApp, type BuiltApp } from './support/built-app';
+import type { Browser, BrowserOptions } from './support/browser';
+import { ADMISSIONS, browserPerTest, builtSite } from './support/site';
 import { to, waitForMail } from './support/mail';
 import { ARTICLE, expectThanksPage, fillWithKeyboard, fillWithMouse, openArticleFromIndex, person, sendWithKeyboard, sendWithMouse } from './support/visitor';
 
-const ADMISSIONS = 'admissions@college.test';
 
 /**
  * The same visitor flows with JavaScript switched off: every page is plain
  * HTML that works on its own, and site.js only improves it.
  */
 describe('Public site in a browser with JavaScript off', () => {
-  let sink: SmtpSink;
-  let app: BuiltApp;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    app = await startBuiltApp({ env: { SMTP_URL: sink.url, OFFICE_HOURS: 'Mon-Sun 00:00-24:00', ADMISSIONS_EMAIL: ADMISSIONS } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await sink?.close();
-  });
-
-  async function open(options: BrowserOptions): Promise<Browser> {
-    browser = await openBrowser({ ...options, javaScriptEnabled: false });
-    return browser;
-  }
-  afterEach(async () => {
-    const problems = browser?.problems() ?? [];
-    await browser?.close();
-    browser = undefined;
-    expect(problems).toEqual([]);
-  });
+  const site = builtSite();
+  const open = browserPerTest({ javaScriptEnabled: false });
 
   test.each<[string, BrowserOptions]>([
     ['on a laptop in light mode', { viewport: 'laptop', colorScheme: 'light' }],
@@ -43,26 +19,26 @@ describe('Public site in a browser with JavaScript off', () => {
     const { page, audit } = await open(options);
     const who = person('Noor', options.viewport === 'phone' ? 'Plainphone' : 'Plainlaptop');
 
-    await page.goto(`${app.url}/`);
+    await page.goto(`${site.app.url}/`);
     await audit('article index');
-    await openArticleFromIndex(page, app.url);
+    await openArticleFromIndex(page, site.app.url);
     await audit('article');
     await fillWithMouse(page, who);
     await sendWithMouse(page);
 
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
-    await waitForMail(sink, (message) => to(ADMISSIONS)(message) && message.subject === `New inquiry: Noor ${who.lastName} — Healthcare Administration`, 'to admissions');
+    await waitForMail(site.sink, (message) => to(ADMISSIONS)(message) && message.subject === `New inquiry: Noor ${who.lastName} — Healthcare Administration`, 'to admissions');
   });
 
   test('when a visitor without JavaScript uses only the keyboard, then Tab visits every field in order and Enter sends the form', async () => {
     const { page, audit } = await open({ viewport: 'laptop', colorScheme: 'dark' });
     const who = person('Ines', 'Plainkeys');
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     await audit('article');
     await fillWithKeyboard(page, who);
     await sendWithKeyboard(page);
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
   });
 
@@ -73,13 +49,13 @@ describe('Public site in a browser with JavaScript off', () => {
     const { page, audit, screenshot } = await open(options);
     const who = person('Ravi', options.viewport === 'phone' ? 'Nojsphone' : 'Nojslaptop');
 
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     await audit('article');
     await fillWithMouse(page, { ...who, email: 'ravi@', phone: '12' });
     await sendWithMouse(page);
 
     // Without the script nothing moves focus, but the URL's #inquiry brings the form, summary first, into view.
-    expect(page.url()).toBe(`${app.url}/inquiries#inquiry`);
+    expect(page.url()).toBe(`${site.app.url}/inquiries#inquiry`);
     const summary = page.locator('#error-summary');
     expect(await summary.getAttribute('role')).toBe('alert');
     await expectInViewport(page, '#error-summary');
@@ -97,18 +73,18 @@ describe('Public site in a browser with JavaScript off', () => {
 
     // A summary link is an in-page link: it scrolls to the field.
     await summary.getByRole('link', { name: /phone number/ }).click();
-    expect(page.url()).toBe(`${app.url}/inquiries#phone`);
+    expect(page.url()).toBe(`${site.app.url}/inquiries#phone`);
     await expectInViewport(page, '#phone');
     await page.locator('#phone').fill(who.phone);
     await summary.getByRole('link', { name: /email address/ }).click();
-    expect(page.url()).toBe(`${app.url}/inquiries#email`);
+    expect(page.url()).toBe(`${site.app.url}/inquiries#email`);
     await expectInViewport(page, '#email');
     await page.locator('#email').fill(who.email);
 
     await sendWithMouse(page);
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
-    await waitForMail(sink, (message) => to(ADMISSIONS)(message) && message.subject === `New inquiry: Ravi ${who.lastName} — Healthcare Administration`, 'to admissions');
+    await waitForMail(site.sink, (message) => to(ADMISSIONS)(message) && message.subject === `New inquiry: Ravi ${who.lastName} — Healthcare Administration`, 'to admissions');
   });
 });
 

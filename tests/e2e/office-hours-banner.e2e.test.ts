@@ -1,10 +1,8 @@
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
-import { openBrowser, type Browser, type BrowserOptions } from './support/browser';
-import { startBuiltApp, type BuiltApp } from './support/built-app';
+import type { BrowserOptions } from './support/browser';
+import { ADMISSIONS, browserPerTest, builtSite } from './support/site';
 import { to, waitForMail } from './support/mail';
 import { ARTICLE, expectThanksPage, fillWithMouse, person, sendWithMouse } from './support/visitor';
 
-const ADMISSIONS = 'admissions@college.test';
 const ZONE = 'America/New_York';
 
 /** Yesterday, today and tomorrow in the office's zone: closed for the whole run, even across midnight. */
@@ -21,25 +19,8 @@ function holidaysAroundNow(): string {
  * covering today.
  */
 describe('Office-hours banner in a browser', () => {
-  let sink: SmtpSink;
-  let app: BuiltApp;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    app = await startBuiltApp({ env: { SMTP_URL: sink.url, OFFICE_HOURS: 'Mon-Sun 00:00-24:00', OFFICE_TIMEZONE: ZONE, ADMISSIONS_EMAIL: ADMISSIONS } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await sink?.close();
-  });
-  afterEach(async () => {
-    const problems = browser?.problems() ?? [];
-    await browser?.close();
-    browser = undefined;
-    expect(problems).toEqual([]);
-  });
+  const site = builtSite({ OFFICE_TIMEZONE: ZONE });
+  const open = browserPerTest();
 
   const looks: Array<[string, BrowserOptions]> = [
     ['on a laptop in light mode', { viewport: 'laptop', colorScheme: 'light' }],
@@ -47,9 +28,8 @@ describe('Office-hours banner in a browser', () => {
   ];
 
   test.each(looks)('when the office is open, then the banner says so with the hours and the phone number %s', async (_name, options) => {
-    browser = await openBrowser(options);
-    const { page, audit, screenshot } = browser;
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    const { page, audit, screenshot } = await open(options);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
 
     const banner = page.getByRole('region', { name: 'Admissions office hours' });
     expect(await banner.getAttribute('class')).toContain('banner--open');
@@ -63,13 +43,12 @@ describe('Office-hours banner in a browser', () => {
 
   describe('when the office is closed (holidays today)', () => {
     beforeAll(async () => {
-      await app.restart({ OFFICE_HOLIDAYS: holidaysAroundNow() });
+      await site.app.restart({ OFFICE_HOLIDAYS: holidaysAroundNow() });
     });
 
     test.each(looks)('then the banner says when the office reopens %s', async (_name, options) => {
-      browser = await openBrowser(options);
-      const { page, audit } = browser;
-      await page.goto(`${app.url}/articles/${ARTICLE}`);
+      const { page, audit } = await open(options);
+      await page.goto(`${site.app.url}/articles/${ARTICLE}`);
 
       const banner = page.getByRole('region', { name: 'Admissions office hours' });
       expect(await banner.getAttribute('class')).toContain('banner--closed');
@@ -79,21 +58,20 @@ describe('Office-hours banner in a browser', () => {
     });
 
     test('then a visitor who sends the form is told when admissions will reply, gets the auto-reply at once, and admissions is not emailed yet', async () => {
-      browser = await openBrowser({ viewport: 'laptop' });
-      const { page, audit } = browser;
+      const { page, audit } = await open({ viewport: 'laptop' });
       const who = person('Jonas', 'Afterhours');
-      await page.goto(`${app.url}/articles/${ARTICLE}`);
+      await page.goto(`${site.app.url}/articles/${ARTICLE}`);
       await audit('article, office closed');
       await fillWithMouse(page, who);
       await sendWithMouse(page);
 
-      await expectThanksPage(page, app.url, /^Our office is closed now\. An advisor will reply .+ after 12:00 AM E[SD]T\.$/);
+      await expectThanksPage(page, site.app.url, /^Our office is closed now\. An advisor will reply .+ after 12:00 AM E[SD]T\.$/);
       await audit('thanks page, office closed');
-      const autoreply = await waitForMail(sink, to(who.email), `to ${who.email}`);
+      const autoreply = await waitForMail(site.sink, to(who.email), `to ${who.email}`);
       expect(autoreply.text).toMatch(/closed/i);
       // The admissions email waits in the outbox for the opening.
-      expect(sink.messages.filter((message) => to(ADMISSIONS)(message))).toEqual([]);
-      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      expect(site.sink.messages.filter((message) => to(ADMISSIONS)(message))).toEqual([]);
+      const metrics = await (await fetch(`${site.app.url}/metrics`)).text();
       expect(Number(/^notifications_pending (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     });
   });

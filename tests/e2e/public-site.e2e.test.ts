@@ -1,6 +1,6 @@
-import { leadIdsOf, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
-import { openBrowser, type Browser, type BrowserOptions } from './support/browser';
-import { startBuiltApp, type BuiltApp } from './support/built-app';
+import { leadIdsOf } from '../helpers/smtp-sink';
+import type { BrowserOptions } from './support/browser';
+import { ADMISSIONS, browserPerTest, builtSite } from './support/site';
 import { to, waitForMail } from './support/mail';
 import {
   ARTICLE,
@@ -17,7 +17,6 @@ import {
   type Person,
 } from './support/visitor';
 
-const ADMISSIONS = 'admissions@college.test';
 
 /**
  * A prospective student on the public site, in a real Chromium against the
@@ -26,40 +25,17 @@ const ADMISSIONS = 'admissions@college.test';
  * laptop, in light and dark mode. Every page reached is checked with axe.
  */
 describe('Public site in a browser (JavaScript on)', () => {
-  let sink: SmtpSink;
-  let app: BuiltApp;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    // Open around the clock: the admissions email goes out at once.
-    app = await startBuiltApp({ env: { SMTP_URL: sink.url, OFFICE_HOURS: 'Mon-Sun 00:00-24:00', ADMISSIONS_EMAIL: ADMISSIONS, MAIL_FROM: 'Admissions <admissions@college.test>' } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await sink?.close();
-  });
-
-  async function open(options: BrowserOptions): Promise<Browser> {
-    browser = await openBrowser(options);
-    return browser;
-  }
-  afterEach(async () => {
-    const problems = browser?.problems() ?? [];
-    await browser?.close();
-    browser = undefined;
-    expect(problems).toEqual([]);
-  });
+  const site = builtSite({ MAIL_FROM: 'Admissions <admissions@college.test>' });
+  const open = browserPerTest();
 
   /** The admissions email and the auto-reply for `who`; returns the lead's id. */
   async function expectEmailsFor(who: Person): Promise<string> {
-    const admissions = await waitForMail(sink, (message) => to(ADMISSIONS)(message) && message.subject === `New inquiry: ${who.firstName} ${who.lastName} — Healthcare Administration`, `to admissions about ${who.firstName}`);
+    const admissions = await waitForMail(site.sink, (message) => to(ADMISSIONS)(message) && message.subject === `New inquiry: ${who.firstName} ${who.lastName} — Healthcare Administration`, `to admissions about ${who.firstName}`);
     const [leadId] = leadIdsOf(admissions);
-    expect(admissions.text).toContain(`Open in Frontdesk: ${app.url}/admin/leads/${leadId}`);
+    expect(admissions.text).toContain(`Open in Frontdesk: ${site.app.url}/admin/leads/${leadId}`);
     expect(admissions.text).toContain(who.email);
     expect(admissions.replyTo?.value[0]?.address).toBe(who.email);
-    const autoreply = await waitForMail(sink, to(who.email), `to ${who.email}`);
+    const autoreply = await waitForMail(site.sink, to(who.email), `to ${who.email}`);
     expect(autoreply.text).toMatch(/advisor will reply/i);
     return leadId!;
   }
@@ -72,10 +48,10 @@ describe('Public site in a browser (JavaScript on)', () => {
     const who = person('Amara', options.viewport === 'phone' ? 'Mousephone' : 'Mouselaptop');
     const tag = `${options.viewport}-${options.colorScheme}`;
 
-    await page.goto(`${app.url}/`);
+    await page.goto(`${site.app.url}/`);
     await audit('article index');
     await screenshot(`index-${tag}`);
-    await openArticleFromIndex(page, app.url);
+    await openArticleFromIndex(page, site.app.url);
     expect(await page.locator('.banner__status').textContent()).toContain('Open now');
     await audit('article');
     await screenshot(`article-${tag}`);
@@ -83,7 +59,7 @@ describe('Public site in a browser (JavaScript on)', () => {
     await fillWithMouse(page, who);
     await sendWithMouse(page);
 
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
     await screenshot(`thanks-${tag}`);
     await expectEmailsFor(who);
@@ -96,7 +72,7 @@ describe('Public site in a browser (JavaScript on)', () => {
     const { page, audit } = await open(options);
     const who = person('Keiko', options.viewport === 'phone' ? 'Keysphone' : 'Keyslaptop', { program: 'BUS-MBA', programLabel: 'Business Administration' });
 
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     await audit('article');
     await fillWithKeyboard(page, who);
     expect(await page.locator('#program').inputValue()).toBe('BUS-MBA');
@@ -104,9 +80,9 @@ describe('Public site in a browser (JavaScript on)', () => {
     expect(await page.locator('#consent').isChecked()).toBe(true);
     await sendWithKeyboard(page);
 
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
-    const admissions = await waitForMail(sink, (message) => to(ADMISSIONS)(message) && (message.subject ?? '').startsWith(`New inquiry: Keiko ${who.lastName}`), 'to admissions');
+    const admissions = await waitForMail(site.sink, (message) => to(ADMISSIONS)(message) && (message.subject ?? '').startsWith(`New inquiry: Keiko ${who.lastName}`), 'to admissions');
     expect(admissions.subject).toBe(`New inquiry: Keiko ${who.lastName} — Business Administration`);
   });
 
@@ -118,13 +94,13 @@ describe('Public site in a browser (JavaScript on)', () => {
     const who = person('Lucía', keyboard ? 'Fixphone' : 'Fixlaptop');
     const tag = `${options.viewport}-${options.colorScheme}`;
 
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     await audit('article');
     await fillWithMouse(page, { ...who, email: 'lucia.example.org', phone: '555' });
     await sendWithMouse(page);
 
     // The form comes back on the article (422) with the summary focused and announced.
-    expect(page.url()).toBe(`${app.url}/inquiries#inquiry`);
+    expect(page.url()).toBe(`${site.app.url}/inquiries#inquiry`);
     const summary = page.locator('#error-summary');
     expect(await summary.getAttribute('role')).toBe('alert');
     await expectFocusMovesTo(page, 'error-summary');
@@ -181,14 +157,14 @@ describe('Public site in a browser (JavaScript on)', () => {
     } else {
       await sendWithMouse(page);
     }
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
     await expectEmailsFor(who);
   });
 
   test('when a visitor leaves the email or phone field with something that cannot be right, then a hint appears beside it at once and goes when it is fixed', async () => {
     const { page, audit } = await open({ viewport: 'phone', colorScheme: 'light' });
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     const email = page.locator('#email');
     await email.click();
     await page.keyboard.type('maya@');
@@ -215,7 +191,7 @@ describe('Public site in a browser (JavaScript on)', () => {
   test('when a visitor presses send twice, then the button is disabled after the first press and one inquiry is sent', async () => {
     const { page, audit } = await open({ viewport: 'laptop' });
     const who = person('Tomas', 'Twice');
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     await fillWithMouse(page, who);
     const posts: string[] = [];
     page.on('request', (request) => {
@@ -234,11 +210,11 @@ describe('Public site in a browser (JavaScript on)', () => {
         button.form.requestSubmit();
         return state;
       }),
-      page.waitForURL(`${app.url}/inquiries/thanks#inquiry`),
+      page.waitForURL(`${site.app.url}/inquiries/thanks#inquiry`),
     ]);
 
     expect(afterFirstPress).toEqual({ disabled: true, text: 'Sending…' });
-    expect(posts).toEqual([`${app.url}/inquiries`]);
+    expect(posts).toEqual([`${site.app.url}/inquiries`]);
     await audit('thanks page');
     await expectEmailsFor(who);
   });
@@ -246,7 +222,7 @@ describe('Public site in a browser (JavaScript on)', () => {
   test('when the article was retired while the visitor was typing and the form has a mistake, then the form comes back on a page of its own with an h1, the summary focused, and it is sent from there', async () => {
     const { page, audit, screenshot } = await open({ viewport: 'laptop', colorScheme: 'dark' });
     const who = person('Olu', 'Standalone');
-    await page.goto(`${app.url}/articles/${ARTICLE}`);
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`);
     await audit('article');
     // The slug the form carries no longer names an article.
     await page.locator('input[name="article"]').evaluate((input: any) => (input.value = 'a-retired-article'));
@@ -264,7 +240,7 @@ describe('Public site in a browser (JavaScript on)', () => {
     expect(await focusedId(page)).toBe('phone');
     await page.locator('#phone').fill(who.phone);
     await sendWithMouse(page);
-    await expectThanksPage(page, app.url, /An admissions advisor will reply today/);
+    await expectThanksPage(page, site.app.url, /An admissions advisor will reply today/);
     await audit('thanks page');
     await expectEmailsFor(who);
   });
@@ -275,11 +251,11 @@ describe('Public site in a browser (JavaScript on)', () => {
     page.on('response', (response) => {
       responses.push(response.body().then((body) => ({ url: response.url(), bytes: body.length }), () => ({ url: response.url(), bytes: 0 })));
     });
-    await page.goto(`${app.url}/articles/${ARTICLE}`, { waitUntil: 'networkidle' });
+    await page.goto(`${site.app.url}/articles/${ARTICLE}`, { waitUntil: 'networkidle' });
     const sizes = await Promise.all(responses);
     const bytes = (pathname: string) => sizes.filter((entry) => new URL(entry.url).pathname === pathname).reduce((sum, entry) => sum + entry.bytes, 0);
     const total = sizes.reduce((sum, entry) => sum + entry.bytes, 0);
-    expect(sizes.every((entry) => entry.url.startsWith(`${app.url}/`))).toBe(true);
+    expect(sizes.every((entry) => entry.url.startsWith(`${site.app.url}/`))).toBe(true);
     expect(bytes(`/articles/${ARTICLE}`)).toBeGreaterThan(0);
     expect(bytes('/static/site.js')).toBeGreaterThan(0);
     expect(bytes('/static/site.css')).toBeGreaterThan(0);

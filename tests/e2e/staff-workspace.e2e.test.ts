@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { leadIdsOf, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
+import { leadIdsOf } from '../helpers/smtp-sink';
 import { openBrowser, type Browser } from './support/browser';
-import { startBuiltApp, type BuiltApp } from './support/built-app';
+import { ADMISSIONS, builtSite } from './support/site';
 import { to, waitForMail } from './support/mail';
 import { ARTICLE } from './support/visitor';
 
-const ADMISSIONS = 'admissions@college.test';
 const ADMIN = { email: 'avery.admin@college.test', name: 'Avery Admin', password: 'correct horse battery staple' };
 const EXPORT_COLUMNS = [
   'id', 'createdAt', 'firstName', 'lastName', 'email', 'phone', 'postalCode', 'program', 'educationLevel', 'message',
@@ -26,20 +25,17 @@ const LEADS = [
  * account is made with the real CLI against the app's database.
  */
 describe('Staff workspace in a browser', () => {
-  let sink: SmtpSink;
-  let app: BuiltApp;
+  const site = builtSite();
   let browser: Browser;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    app = await startBuiltApp({ env: { SMTP_URL: sink.url, OFFICE_HOURS: 'Mon-Sun 00:00-24:00', ADMISSIONS_EMAIL: ADMISSIONS } });
-    const added = await app.cli(['staff:add', '--email', ADMIN.email, '--name', ADMIN.name, '--role', 'admin'], { FRONTDESK_PASSWORD: ADMIN.password });
+    const added = await site.app.cli(['staff:add', '--email', ADMIN.email, '--name', ADMIN.name, '--role', 'admin'], { FRONTDESK_PASSWORD: ADMIN.password });
     expect(added).toContain(`Added admin ${ADMIN.name} <${ADMIN.email}>`);
 
     // Three inquiries through the JSON API (as a partner site's script sends them).
     for (const lead of LEADS) {
-      const response = await fetch(`${app.url}/api/inquiries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...lead, consent: true }) });
+      const response = await fetch(`${site.app.url}/api/inquiries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...lead, consent: true }) });
       expect(response.status).toBe(201);
       ids[lead.firstName] = ((await response.json()) as { id: string }).id;
     }
@@ -47,8 +43,6 @@ describe('Staff workspace in a browser', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.stop();
-    await sink?.close();
   });
   afterEach(() => {
     expect(browser.problems()).toEqual([]);
@@ -56,9 +50,9 @@ describe('Staff workspace in a browser', () => {
 
   test('when an advisor follows the link in the admissions email, then they sign in (after one wrong password) and land on that lead', async () => {
     const { page, audit, screenshot } = browser;
-    const email = await waitForMail(sink, (message) => to(ADMISSIONS)(message) && leadIdsOf(message).includes(ids.Maria!), 'to admissions about Maria');
+    const email = await waitForMail(site.sink, (message) => to(ADMISSIONS)(message) && leadIdsOf(message).includes(ids.Maria!), 'to admissions about Maria');
     const link = /Open in Frontdesk: (\S+?\/admin\/leads\/[0-9a-f-]{36})/.exec(email.text ?? '')?.[1];
-    expect(link).toBe(`${app.url}/admin/leads/${ids.Maria}`);
+    expect(link).toBe(`${site.app.url}/admin/leads/${ids.Maria}`);
 
     await page.goto(link!);
     expect(new URL(page.url()).pathname).toBe('/admin/login');
@@ -81,7 +75,7 @@ describe('Staff workspace in a browser', () => {
   test('when the advisor filters the list by program and opens a lead, then they see the matching leads and every field of the one they opened', async () => {
     const { page, audit, screenshot } = browser;
     await page.getByRole('link', { name: '← All leads' }).click();
-    await page.waitForURL(`${app.url}/admin/leads`);
+    await page.waitForURL(`${site.app.url}/admin/leads`);
     expect(await leadNames()).toEqual(['Grace Kim', 'Dev Patel', 'Maria Santos']);
     await audit('leads list');
     await screenshot('admin-leads-laptop-light');
@@ -93,7 +87,7 @@ describe('Staff workspace in a browser', () => {
     await audit('leads list, filtered');
 
     await page.getByRole('link', { name: 'Grace Kim' }).click();
-    await page.waitForURL(`${app.url}/admin/leads/${ids.Grace}`);
+    await page.waitForURL(`${site.app.url}/admin/leads/${ids.Grace}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Grace Kim');
     const facts = await page.locator('main').innerText();
     expect(facts).toContain('grace.kim@example.org');
@@ -107,12 +101,12 @@ describe('Staff workspace in a browser', () => {
     const { page, audit } = browser;
     await page.getByLabel('Status of this lead').selectOption('contacted');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save status' }).click()]);
-    expect(page.url()).toBe(`${app.url}/admin/leads/${ids.Grace}`);
+    expect(page.url()).toBe(`${site.app.url}/admin/leads/${ids.Grace}`);
     expect(await page.getByRole('status').textContent()).toBe('Status changed from New to Contacted.');
     expect(await page.locator('.history').textContent()).toMatch(/New → Contacted by Avery Admin/);
     await audit('lead page after a status change');
 
-    await page.goto(`${app.url}/admin/leads?program=HCA-BS`);
+    await page.goto(`${site.app.url}/admin/leads?program=HCA-BS`);
     const contacted = page.getByRole('navigation', { name: 'Leads by status' }).getByRole('link', { name: /Contacted/ });
     expect(await contacted.textContent()).toMatch(/Contacted\s+1/);
   });
@@ -143,7 +137,7 @@ describe('Staff workspace in a browser', () => {
   test('when the administrator opens the audit log, then the sign-ins, the status change and the export are there', async () => {
     const { page, audit, screenshot } = browser;
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.waitForURL(`${app.url}/admin/audit`);
+    await page.waitForURL(`${site.app.url}/admin/audit`);
     const log = await page.locator('.staff-table').innerText();
     for (const action of [/export/i, /status/i, /sign/i]) expect(log).toMatch(action);
     await audit('audit log');
@@ -153,7 +147,7 @@ describe('Staff workspace in a browser', () => {
   test('when the staff pages are seen in dark mode on a phone, then they pass the same checks', async () => {
     const dark = await openBrowser({ viewport: 'phone', colorScheme: 'dark' });
     try {
-      await dark.page.goto(`${app.url}/admin/login`);
+      await dark.page.goto(`${site.app.url}/admin/login`);
       await dark.audit('sign-in page');
       await dark.page.getByLabel('Email').fill(ADMIN.email);
       await dark.page.getByLabel('Password').fill(ADMIN.password);
@@ -161,9 +155,9 @@ describe('Staff workspace in a browser', () => {
       expect(new URL(dark.page.url()).pathname).toBe('/admin/leads');
       await dark.audit('leads list');
       await dark.screenshot('admin-leads-phone-dark');
-      await dark.page.goto(`${app.url}/admin/leads/${ids.Grace}`);
+      await dark.page.goto(`${site.app.url}/admin/leads/${ids.Grace}`);
       await dark.audit('lead page');
-      await dark.page.goto(`${app.url}/admin/audit`);
+      await dark.page.goto(`${site.app.url}/admin/audit`);
       await dark.audit('audit log');
       expect(dark.problems()).toEqual([]);
     } finally {

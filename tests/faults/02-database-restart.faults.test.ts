@@ -9,7 +9,7 @@ import { logDir, numberFromEnv, recordResult, runInfo, sleep } from './support/r
 import { scenarioResources } from './support/scenario';
 import { writeSecrets } from './support/secrets';
 import { startSmtpSink } from './support/smtp-sink';
-import { startTcpProxy } from './support/tcp-proxy';
+import { startTcpProxy } from '../helpers/tcp-proxy';
 import { ARTICLES, Inquiries, keepAlive, postInquiry, runWhile, send, Tally, type Reply } from './support/traffic';
 
 /**
@@ -54,7 +54,7 @@ describe('Database restart mid-load', () => {
     const log = (event: string, fields?: Record<string, unknown>) => pgLog.write(`${JSON.stringify({ time: Date.now(), event, ...fields })}\n`);
     pg = await startEmbeddedPostgres({ dataDir, log });
     writeSecrets({ 'restart-scenario database password': new URL(pg.connectionString()).password });
-    const proxy = await startTcpProxy(pg.port);
+    const proxy = await startTcpProxy({ port: pg.port });
     scenario.onCleanUp(() => proxy.close());
     // Apps and checks reach the server through the forwarder: its port changes on restart.
     const created = await createScenarioDatabase('dbrestart', pg.connectionString('postgres'));

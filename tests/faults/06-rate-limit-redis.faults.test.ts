@@ -4,7 +4,7 @@ import { createScenarioDatabase, type ScenarioDatabase } from './support/databas
 import { startWeb, stopAll, type Instance } from './support/processes';
 import { recordResult, runInfo, sleep } from './support/run';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
-import { startTcpProxy } from './support/tcp-proxy';
+import { startProxyFor, type TcpProxy } from '../helpers/tcp-proxy';
 import { Inquiries, postInquiry, send, Tally, type Reply } from './support/traffic';
 
 /**
@@ -43,7 +43,7 @@ function someIp(): string {
 describeWithRedis('Rate limits shared through Redis', () => {
   let db: ScenarioDatabase | undefined;
   let sink: SmtpSink | undefined;
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
+  let proxy: TcpProxy | undefined;
   let a: Instance;
   let b: Instance;
   const inquiries = new Inquiries('redis');
@@ -63,8 +63,7 @@ describeWithRedis('Rate limits shared through Redis', () => {
     began = Date.now();
     db = await createScenarioDatabase('redis');
     sink = await startSmtpSink('redis-sink');
-    const redis = new URL(redisUrl!);
-    proxy = await startTcpProxy(Number(redis.port || 6379));
+    proxy = await startProxyFor(redisUrl!);
     const settings = {
       databaseUrl: db.url,
       smtpUrl: sink.url,
@@ -127,7 +126,7 @@ describeWithRedis('Rate limits shared through Redis', () => {
   }, 60_000);
 
   test('when Redis is unreachable, then inquiries are answered at once, and each instance keeps counting on its own', async () => {
-    await proxy!.pause();
+    proxy!.down();
     try {
       await sleep(1_000);
       const ip = someIp();
@@ -142,14 +141,14 @@ describeWithRedis('Rate limits shared through Redis', () => {
       expect(statuses).toEqual([...perInstance, ...perInstance]);
       expect(seconds).toBeLessThan(5);
     } finally {
-      await proxy!.resume();
+      proxy!.up();
     }
   }, 60_000);
 
   test('when Redis goes away and comes back, then both instances keep running, answer no 5xx, and the shared limit applies again', async () => {
-    await proxy!.pause();
+    proxy!.down();
     const during = await Promise.all([post(a, someIp(), 3_000), post(b, someIp(), 3_000)]);
-    await proxy!.resume();
+    proxy!.up();
     expect(during.filter((reply) => reply.status >= 500)).toEqual([]);
 
     // node-redis reconnects with a backoff of up to 5 s.

@@ -49,7 +49,7 @@ export async function createTestApp(
     await seedIfEmpty(seeding);
     await seeding.$disconnect();
   }
-  // A test may route the app's connections through a proxy it can cut (database-proxy.ts).
+  // A test may route the app's connections through a proxy it can cut (tcp-proxy.ts).
   const db = createDatabase(options.connectionString?.(database.connectionString) ?? database.connectionString, { poolSize: 4 });
   const clock = new ManualClock(options.now ?? OPEN_MONDAY);
   const logLines = options.logLines;

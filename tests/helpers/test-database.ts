@@ -26,3 +26,15 @@ export async function createTestDatabase(): Promise<{ connectionString: string; 
     },
   };
 }
+
+/** Runs `work` on a short-lived connection to `connectionString`, closed afterwards whatever happens. */
+export async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString });
+  client.on('error', () => undefined); // a server going away mid-call fails the query; it must not crash the runner
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

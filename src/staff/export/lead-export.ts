@@ -59,9 +59,8 @@ export function createLeadExporter(deps: { pool: Pool; connectionString: string;
      */
     async start(request: ExportRequest): Promise<StartedExport> {
       const client: PoolClient = await pool.connect();
-      // A checked-out client has no pool listener: without ours, a connection lost mid-export
-      // (database restart) is an unhandled 'error' event that crashes the process; and a cursor
-      // stream never ends once its connection is gone. So a lost connection fails the export.
+      // A cursor stream never ends once its connection is gone (database
+      // restart): a lost connection fails the export instead.
       let lost: Error | undefined;
       let failExport: ((error: Error) => void) | undefined;
       const onConnectionLost = (error: Error) => {

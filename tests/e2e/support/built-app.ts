@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
+import { withDatabase } from '../../helpers/global-setup';
+import { withClient } from '../../helpers/test-database';
 
 /** The repository root: dist/ holds the built app the tests drive. */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -192,20 +193,9 @@ async function createDatabase(serverUrl: string): Promise<{ url: string; drop():
   // An unquoted lower-case identifier: safe to interpolate, easy to spot and drop by hand.
   const name = `frontdesk_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+  return { url: withDatabase(serverUrl, name), drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
 }
 
-async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * The app stops its embedded PostgreSQL on SIGTERM. Only if it had to be

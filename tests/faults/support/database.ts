@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import { withDatabase } from '../../helpers/global-setup';
+import { withClient } from '../../helpers/test-database';
 import { runInfo } from './run';
 
 /**
@@ -14,23 +15,6 @@ export interface ScenarioDatabase {
 }
 
 let counter = 0;
-
-export function withDatabase(connectionString: string, database: string): string {
-  const url = new URL(connectionString);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-export async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 export async function createScenarioDatabase(label: string, adminUrl = runInfo().adminUrl): Promise<ScenarioDatabase> {
   counter += 1;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import pino from 'pino';
 import request from 'supertest';
 import { connectRedis, type Redis } from '../../../src/platform/redis';
-import { startDatabaseProxy } from '../../helpers/database-proxy';
+import { startProxyFor, type TcpProxy } from '../../helpers/tcp-proxy';
 import { json, openForm, postForm, postJson, validInquiry } from '../../helpers/inquiries';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -71,7 +71,7 @@ describeWithRedis('Rate limit shared through Redis', () => {
   });
 
   test('when Redis is unreachable, then inquiries are answered at once and each instance counts on its own, and the shared count returns with Redis', async () => {
-    const proxy = await startDatabaseProxy(redisUrl!);
+    const proxy = await startProxyFor(redisUrl!);
     const redis = await connectRedis(proxy.route(redisUrl!), pino({ level: 'silent' }));
     const logLines: string[] = [];
     const t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '1/10m', TRUST_PROXY: '1', REDIS_URL: redisUrl! }, redis, logLines });
@@ -112,9 +112,9 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 
 describe('When the database is unavailable', () => {
   let t: TestApp;
-  let proxy: Awaited<ReturnType<typeof startDatabaseProxy>>;
+  let proxy: TcpProxy;
   beforeAll(async () => {
-    proxy = await startDatabaseProxy();
+    proxy = await startProxyFor();
     t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '1000/1m' }, connectionString: (real) => proxy.route(real) });
   });
   afterAll(async () => {

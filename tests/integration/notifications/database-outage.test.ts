@@ -5,7 +5,7 @@ import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
 import { createOutboxRepository, type OutboxRepository } from '../../../src/notifications/outbox-repository';
 import { createMailer, type Mailer } from '../../../src/platform/mailer';
-import { startDatabaseProxy } from '../../helpers/database-proxy';
+import { startProxyFor, type TcpProxy } from '../../helpers/tcp-proxy';
 import { json, postJson, validInquiry } from '../../helpers/inquiries';
 import { leadIdsOf, startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
@@ -17,11 +17,11 @@ import { createTestApp, type TestApp } from '../../helpers/test-app';
  */
 describe('Dispatch when the database goes away mid-pass', () => {
   let sink: SmtpSink;
-  let proxy: Awaited<ReturnType<typeof startDatabaseProxy>>;
+  let proxy: TcpProxy;
   let t: TestApp;
   beforeAll(async () => {
     sink = await startSmtpSink();
-    proxy = await startDatabaseProxy();
+    proxy = await startProxyFor();
     t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '1000/1m', SMTP_URL: sink.url, AUTOREPLY: 'off' }, connectionString: (real) => proxy.route(real) });
   });
   afterAll(async () => {
