@@ -7,17 +7,21 @@ import { createArticleCache } from './articles/article-cache';
 import { createArticleRepository } from './articles/article-repository';
 import type { Config } from './config/config';
 import { healthRouter } from './health/health-routes';
-import { consentDisclosure } from './inquiries/consent';
-import { createFormTokens } from './inquiries/form-token';
-import { createArticleForm } from './inquiries/inquiry-form';
-import { createInquiryMetrics } from './inquiries/inquiry-metrics';
-import { inquiryRouter } from './inquiries/inquiry-routes';
-import { createLeadRepository } from './inquiries/lead-repository';
+import {
+  consentDisclosure,
+  createArticleForm,
+  createFormTokens,
+  createIdempotencyKeys,
+  createInquiryMetrics,
+  createSubmitInquiry,
+  inquiryApiRouter,
+  inquiryFormRouter,
+} from './inquiries';
+import { createLeadRepository } from './leads';
 import { createDispatcher, type Dispatcher } from './notifications/dispatcher';
 import { createEmailContent } from './notifications/email-content';
 import { createNotificationMetrics } from './notifications/notification-metrics';
 import { createOutboxRepository } from './notifications/outbox-repository';
-import { createSubmitInquiry } from './inquiries/submit-inquiry';
 import { officeHoursRouter } from './office-hours/office-hours-routes';
 import { accessLog } from './platform/access-log';
 import type { Clock } from './platform/clock';
@@ -31,8 +35,7 @@ import { createRateLimit } from './platform/rate-limit';
 import type { Redis } from './platform/redis';
 import { securityHeaders } from './platform/security';
 import { createViews } from './platform/views';
-import { createProgramCatalog } from './programs/program-catalog';
-import { createProgramRepository } from './programs/program-repository';
+import { createProgramCatalog, createProgramRepository } from './programs';
 import { staffWorkspace } from './staff/staff-workspace';
 
 export const STATIC_DIR = path.resolve(__dirname, '../static');
@@ -79,11 +82,12 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
   const formTokens = createFormTokens(config.sessionSecret);
   const consent = consentDisclosure(config.siteName);
   const inquiryMetrics = createInquiryMetrics(metrics.registry);
+  const leads = createLeadRepository(db);
   const outbox = createOutboxRepository(db);
   const mailer = deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
   const dispatcher = createDispatcher({
     outbox,
-    content: createEmailContent({ db, config }),
+    content: createEmailContent({ leads, config }),
     mailer,
     clock,
     officeHours: config.officeHours,
@@ -91,8 +95,8 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
     metrics: createNotificationMetrics(metrics.registry, () => outbox.countPending()),
   });
   const submitInquiry = createSubmitInquiry({
-    leads: createLeadRepository(db), programs, officeHours: config.officeHours, consent, clock, logger, metrics: inquiryMetrics,
-    outbox, autoreply: config.autoreply,
+    leads, programs, outbox, officeHours: config.officeHours, consent, baseUrl: config.baseUrl, autoreply: config.autoreply,
+    clock, logger, metrics: inquiryMetrics,
   });
   const inquiryRateLimit = createRateLimit({
     name: 'inquiries',
@@ -118,7 +122,18 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
       articleAside: createArticleForm({ programs, formTokens, consent, clock }),
     }),
   );
-  app.use(inquiryRouter({ config, clock, logger, submitInquiry, programs, articles: renderedArticles, formTokens, consent, renderPage, metrics: inquiryMetrics, rateLimit: inquiryRateLimit }));
+  app.use(
+    inquiryFormRouter({
+      baseUrl: config.baseUrl, admissionsPhone: config.admissionsPhone, officeHours: config.officeHours, clock, logger,
+      submitInquiry, programs, articles: renderedArticles, formTokens, consent, renderPage, metrics: inquiryMetrics, rateLimit: inquiryRateLimit,
+    }),
+  );
+  app.use(
+    inquiryApiRouter({
+      baseUrl: config.baseUrl, clock, logger, submitInquiry, idempotencyKeys: createIdempotencyKeys(db), formTokens, metrics: inquiryMetrics,
+      rateLimit: inquiryRateLimit,
+    }),
+  );
   app.use(healthRouter({ db, metrics }));
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
 

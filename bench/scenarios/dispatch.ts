@@ -77,7 +77,7 @@ export const dispatchScenario: Scenario = {
         const mailer = src.createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
         const dispatcher = src.createDispatcher({
           outbox,
-          content: src.createEmailContent({ db, config }),
+          content: src.createEmailContent({ leads: src.createLeadRepository(db), config }),
           mailer,
           clock,
           officeHours: config.officeHours,
@@ -207,6 +207,7 @@ function loadSource() {
   const mailer = require('../../src/platform/mailer') as typeof import('../../src/platform/mailer');
   const outbox = require('../../src/notifications/outbox-repository') as typeof import('../../src/notifications/outbox-repository');
   const content = require('../../src/notifications/email-content') as typeof import('../../src/notifications/email-content');
+  const leads = require('../../src/leads') as typeof import('../../src/leads');
   const dispatcher = require('../../src/notifications/dispatcher') as typeof import('../../src/notifications/dispatcher');
   const metrics = require('../../src/notifications/notification-metrics') as typeof import('../../src/notifications/notification-metrics');
   const office = require('../../src/office-hours') as typeof import('../../src/office-hours');
@@ -220,6 +221,7 @@ function loadSource() {
     createMailer: mailer.createMailer,
     createOutboxRepository: outbox.createOutboxRepository,
     createEmailContent: content.createEmailContent,
+    createLeadRepository: leads.createLeadRepository,
     createDispatcher: dispatcher.createDispatcher,
     createNotificationMetrics: metrics.createNotificationMetrics,
     nextOpening: office.nextOpening,

@@ -4,7 +4,8 @@ import type { ProgramCatalog } from '../programs/program-catalog';
 import type { Program } from '../programs/program-repository';
 import type { FormTokens } from './form-token';
 import type { ConsentDisclosure } from './consent';
-import { ATTRIBUTION_FIELDS, EDUCATION_LEVELS, INQUIRY_FIELDS, type FieldIssue } from './inquiry-schema';
+import { EDUCATION_LEVELS } from '../leads';
+import { ATTRIBUTION_FIELDS, INQUIRY_FIELDS, type FieldIssue } from './inquiry-schema';
 
 /**
  * What the inquiry form template needs: the person's values (kept on every

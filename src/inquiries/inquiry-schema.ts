@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { EDUCATION_LEVELS, type Attribution } from '../leads';
 
 /**
  * The one definition of a valid inquiry, shared by the HTML form and the JSON
@@ -7,14 +8,6 @@ import { z } from 'zod';
  * fields never keep a control character (CR/LF included), so nothing a
  * person types can break a mail header or a CSV row.
  */
-export const EDUCATION_LEVELS = [
-  { value: 'high-school', label: 'High school diploma or GED' },
-  { value: 'some-college', label: 'Some college' },
-  { value: 'associate', label: "Associate degree" },
-  { value: 'bachelor', label: "Bachelor's degree" },
-  { value: 'master', label: "Master's degree or higher" },
-] as const;
-
 export const INQUIRY_FIELDS = [
   'firstName', 'lastName', 'email', 'phone', 'postalCode', 'program', 'educationLevel', 'message', 'consent',
 ] as const;
@@ -122,16 +115,6 @@ export const inquirySchema = z.object({
 });
 
 export type Inquiry = z.infer<typeof inquirySchema>;
-
-export interface Attribution {
-  articleSlug?: string;
-  utmSource?: string;
-  utmMedium?: string;
-  utmCampaign?: string;
-  utmTerm?: string;
-  utmContent?: string;
-  referrer?: string;
-}
 
 /**
  * Hidden fields are ours, not the person's: they are tidied rather than

@@ -1,48 +1,54 @@
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
+import type { LeadRepository, LeadTransaction, StoredLead } from '../leads';
 import type { OutboxRepository } from '../notifications/outbox-repository';
 import { createOfficeState, type OfficeHours } from '../office-hours';
-import type { ProgramCatalog } from '../programs/program-catalog';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { ProgramCatalog } from '../programs';
 import type { ConsentDisclosure } from './consent';
 import type { InquiryMetrics } from './inquiry-metrics';
 import { parseAttribution, parseInquiry, type FieldIssue } from './inquiry-schema';
-import { IdempotencyConflict, requestHash, type LeadRepository, type StoredResponse } from './lead-repository';
 
 /**
  * The inquiry flow shared by the form and the API, after the HTTP-level
  * checks (origin, rate limit, body, form token):
- *   validate → decide spam → store lead + consent + its mail (+ idempotency
- *   record) in one transaction → say when admissions will be told.
+ *   validate → decide spam → store lead + consent + its mail in one
+ *   transaction → say when admissions will be told.
+ * It knows nothing of HTTP: the routes turn the outcome into a page or JSON.
  * Database failures propagate: the caller answers 503 and never claims success.
  */
-export interface Submission {
-  body: Record<string, unknown>;
-  /** Honeypot filled or form sent faster than a person could: stored as spam, never emailed. */
-  suspectedBot: boolean;
-  pageUrl: string;
+export interface InquirySubmission {
+  /** The fields as sent: the person's and the form's hidden attribution fields. */
+  fields: Record<string, unknown>;
+  /** The form token says the form was sent faster than a person could fill it in. */
+  sentTooFast: boolean;
+  /** The page to record with the consent when the fields name no article (the form's referrer, the API's URL). */
+  fallbackPageUrl: string;
   ip: string;
   userAgent: string;
-  idempotencyKey?: string;
+  /** Runs inside the lead's transaction once it is stored: what must commit with it (the API's idempotency record). */
+  alsoInTransaction?: (tx: LeadTransaction, accepted: { leadId: string; notifyAdmissionsAt: Date | null }) => Promise<void>;
 }
 
-export type SubmissionResult =
-  | { outcome: 'accepted'; leadId: string; duplicate: boolean; notifyAdmissionsAt: Date | null }
-  | { outcome: 'spam'; leadId: string | null; notifyAdmissionsAt: Date | null }
-  | { outcome: 'invalid'; issues: FieldIssue[] }
-  | { outcome: 'replayed'; response: StoredResponse }
-  | { outcome: 'key_reused' };
+export type InquiryOutcome =
+  /** A new lead, or (`duplicate`) one linked to an earlier lead from the same address. */
+  | { outcome: 'accepted' | 'duplicate'; lead: StoredLead; notifyAdmissionsAt: Date | null }
+  /** Honeypot filled or sent too fast: stored as spam when it validates, never emailed. Its sender must see a success. */
+  | { outcome: 'spam'; lead: StoredLead | null; notifyAdmissionsAt: Date | null }
+  | { outcome: 'invalid'; issues: FieldIssue[] };
 
 export interface SubmitInquiryDeps {
   leads: LeadRepository;
   programs: ProgramCatalog;
+  outbox: OutboxRepository;
   officeHours: OfficeHours;
   consent: ConsentDisclosure;
+  /** BASE_URL: consent records name the article page the inquiry came from. */
+  baseUrl: string;
+  /** AUTOREPLY: queue a confirmation to the person as well. */
+  autoreply: boolean;
   clock: Clock;
   logger: Logger;
   metrics: InquiryMetrics;
-  outbox: OutboxRepository;
-  /** AUTOREPLY: queue a confirmation to the person as well. */
-  autoreply: boolean;
 }
 
 export function createSubmitInquiry(deps: SubmitInquiryDeps) {
@@ -54,91 +60,58 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
     return state.open ? now : state.opensAt;
   };
 
-  /** The 201 body of the JSON API, also what an Idempotency-Key replays. */
-  const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
-    id: leadId,
-    status: 'new',
-    notifyAdmissionsAt: notifyAdmissionsAt?.toISOString() ?? null,
-  });
-
-  async function submit(submission: Submission): Promise<SubmissionResult> {
+  return async function submitInquiry(submission: InquirySubmission): Promise<InquiryOutcome> {
     const now = deps.clock.now();
-    const hash = submission.idempotencyKey ? requestHash(submission.body) : '';
-    if (hash === null) {
-      metrics.count('invalid');
-      return { outcome: 'invalid', issues: [{ path: 'body', message: 'The inquiry is nested too deeply to be read.' }] };
-    }
-    if (submission.idempotencyKey) {
-      const previous = await leads.findResponse(submission.idempotencyKey, now);
-      if (previous) return previous.requestHash === hash ? { outcome: 'replayed', response: previous } : { outcome: 'key_reused' };
-    }
+    const { fields } = submission;
+    const suspectedBot = (typeof fields.website === 'string' && fields.website !== '') || submission.sentTooFast;
+    // Computed for spam too, so a bot's "success" looks exactly like a person's.
+    const notifyAdmissionsAt = notifyAt(now);
 
     const activeCodes = new Set((await deps.programs.active()).map((program) => program.code));
-    const parsed = parseInquiry(submission.body, activeCodes);
+    const parsed = parseInquiry(fields, activeCodes);
     if (!parsed.success) {
-      if (submission.suspectedBot) {
+      if (suspectedBot) {
         // A bot gets its "success" and we keep nothing we could not store properly.
         metrics.count('spam');
         logger.info({ event: 'inquiry.spam', stored: false });
-        return { outcome: 'spam', leadId: null, notifyAdmissionsAt: notifyAt(now) };
+        return { outcome: 'spam', lead: null, notifyAdmissionsAt };
       }
       metrics.count('invalid');
       logger.info({ event: 'inquiry.invalid', fields: parsed.issues.map((issue) => issue.path) });
       return { outcome: 'invalid', issues: parsed.issues };
     }
 
-    // Computed for spam too, so a bot's "success" looks exactly like a person's.
-    const notifyAdmissionsAt = notifyAt(now);
-    const stored = await leads.transaction(async (tx) => {
-      const lead = await leads.insert(tx, {
-        inquiry: parsed.inquiry,
-        attribution: parseAttribution(submission.body),
-        consent: {
-          text: deps.consent.text,
-          version: deps.consent.version,
-          sha256: deps.consent.sha256,
-          pageUrl: submission.pageUrl,
-          ip: submission.ip,
-          userAgent: submission.userAgent,
-        },
-        spam: submission.suspectedBot,
+    const attribution = parseAttribution(fields);
+    const pageUrl = attribution.articleSlug ? `${deps.baseUrl}/articles/${attribution.articleSlug}` : submission.fallbackPageUrl;
+    const lead = await leads.transaction(async (tx) => {
+      const stored = await leads.insert(tx, {
+        contact: parsed.inquiry,
+        attribution,
+        consent: { ...deps.consent, pageUrl, ip: submission.ip, userAgent: submission.userAgent },
+        spam: suspectedBot,
         at: now,
       });
-      if (lead.status !== 'spam') {
+      if (stored.status !== 'spam') {
         // Admissions hears of it now when the office is open, else in the digest at the opening.
         await deps.outbox.queue(tx, [
-          { leadId: lead.id, kind: 'admissions', dueAt: notifyAdmissionsAt ?? now, digest: !officeState(now).open },
-          ...(deps.autoreply ? [{ leadId: lead.id, kind: 'autoreply' as const, dueAt: now, digest: false }] : []),
+          { leadId: stored.id, kind: 'admissions', dueAt: notifyAdmissionsAt ?? now, digest: !officeState(now).open },
+          ...(deps.autoreply ? [{ leadId: stored.id, kind: 'autoreply' as const, dueAt: now, digest: false }] : []),
         ]);
       }
-      if (submission.idempotencyKey) {
-        await leads.saveResponse(tx, submission.idempotencyKey, hash, { statusCode: 201, body: acceptedBody(lead.id, notifyAdmissionsAt) }, now);
-      }
-      return lead;
-    }).catch(async (error: unknown) => {
-      // Two requests with one Idempotency-Key at once: the loser replays the winner.
-      if (error instanceof IdempotencyConflict) return null;
-      throw error;
+      await submission.alsoInTransaction?.(tx, { leadId: stored.id, notifyAdmissionsAt });
+      return stored;
     });
 
-    if (!stored) {
-      const winner = await leads.findResponse(submission.idempotencyKey!, now);
-      if (!winner) throw new Error('Idempotency record vanished between conflict and replay');
-      return winner.requestHash === hash ? { outcome: 'replayed', response: winner } : { outcome: 'key_reused' };
-    }
-
-    if (stored.status === 'spam') {
+    if (lead.status === 'spam') {
       metrics.count('spam');
-      logger.info({ event: 'inquiry.spam', stored: true, leadId: stored.id });
-      return { outcome: 'spam', leadId: stored.id, notifyAdmissionsAt };
+      logger.info({ event: 'inquiry.spam', stored: true, leadId: lead.id });
+      return { outcome: 'spam', lead, notifyAdmissionsAt };
     }
-    const duplicate = stored.duplicateOfId !== null;
+    const duplicate = lead.duplicateOfId !== null;
     metrics.count(duplicate ? 'duplicate' : 'accepted');
-    logger.info({ event: 'inquiry.accepted', leadId: stored.id, program: parsed.inquiry.program, duplicate });
-    return { outcome: 'accepted', leadId: stored.id, duplicate, notifyAdmissionsAt };
-  }
-
-  return { submit, acceptedBody };
+    logger.info({ event: 'inquiry.accepted', leadId: lead.id, program: parsed.inquiry.program, duplicate });
+    return { outcome: duplicate ? 'duplicate' : 'accepted', lead, notifyAdmissionsAt };
+  };
 }
 
 export type SubmitInquiry = ReturnType<typeof createSubmitInquiry>;

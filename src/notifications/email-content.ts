@@ -1,8 +1,7 @@
 import { Eta } from 'eta';
 import type { Config } from '../config/config';
-import { EDUCATION_LEVELS } from '../inquiries/inquiry-schema';
+import { educationLabel, type LeadRepository } from '../leads';
 import { formatOfficeTime, replyExpectation } from '../office-hours';
-import type { Database } from '../platform/database';
 import type { MailAddress, OutgoingMail } from '../platform/mailer';
 import { VIEWS_DIR } from '../platform/views';
 
@@ -44,19 +43,15 @@ export function headerSafe(value: string): string {
  * and the auto-reply to the person. HTML parts are escaped by Eta; text parts
  * come from a second Eta instance without HTML escaping.
  */
-export function createEmailContent(deps: { db: Database; config: Config }) {
+export function createEmailContent(deps: { leads: Pick<LeadRepository, 'withContext'>; config: Config }) {
   const { config } = deps;
   const html = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: true });
   // Text parts keep their line breaks exactly as the templates write them.
   const text = new Eta({ views: VIEWS_DIR, autoEscape: false, autoTrim: false, cache: true });
   const adminUrl = (id: string) => `${config.baseUrl}/admin/leads/${id}`;
-  const educationLabel = new Map<string, string>(EDUCATION_LEVELS.map((level) => [level.value, level.label]));
 
   async function loadLeads(ids: string[]): Promise<Map<string, LeadForEmail>> {
-    const leads = await deps.db.lead.findMany({ where: { id: { in: ids } }, include: { program: true }, orderBy: { id: 'asc' } });
-    const slugs = [...new Set(leads.map((lead) => lead.articleSlug).filter((slug): slug is string => slug !== null))];
-    const articles = await deps.db.article.findMany({ where: { slug: { in: slugs } }, select: { slug: true, title: true } });
-    const titles = new Map(articles.map((article) => [article.slug, article.title]));
+    const leads = await deps.leads.withContext(ids);
     return new Map(
       leads.map((lead) => [
         lead.id,
@@ -67,11 +62,11 @@ export function createEmailContent(deps: { db: Database; config: Config }) {
           email: lead.email,
           phone: lead.phone,
           postalCode: lead.postalCode,
-          programName: `${lead.program.name} (${lead.program.level})`,
-          educationLevel: lead.educationLevel ? (educationLabel.get(lead.educationLevel) ?? lead.educationLevel) : null,
+          programName: `${lead.programName} (${lead.programLevel})`,
+          educationLevel: educationLabel(lead.educationLevel),
           message: lead.message,
           articleSlug: lead.articleSlug,
-          articleTitle: lead.articleSlug ? (titles.get(lead.articleSlug) ?? lead.articleSlug) : null,
+          articleTitle: lead.articleSlug ? (lead.articleTitle ?? lead.articleSlug) : null,
           utm: utmPairs({ source: lead.utmSource, medium: lead.utmMedium, campaign: lead.utmCampaign, term: lead.utmTerm, content: lead.utmContent }),
           referrer: lead.referrer,
           duplicateOfId: lead.duplicateOfId,

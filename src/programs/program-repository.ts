@@ -14,6 +14,11 @@ export function createProgramRepository(db: Database) {
       return db.program.findMany({ where: { active: true }, orderBy: [{ name: 'asc' }, { level: 'asc' }] });
     },
 
+    /** Every program, active first, for staff filters. */
+    async listAll(): Promise<Program[]> {
+      return db.program.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }, { level: 'asc' }] });
+    },
+
     async upsert(program: Program): Promise<void> {
       await db.program.upsert({ where: { code: program.code }, create: program, update: program });
     },

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from '../config/config';
+import { createLeadRepository } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
 import { AppError } from '../platform/errors';
@@ -7,6 +8,7 @@ import { toAppError } from '../platform/http-errors';
 import type { Logger } from '../platform/logger';
 import type { RenderPage } from '../platform/pages';
 import type { Redis } from '../platform/redis';
+import { createProgramRepository } from '../programs';
 import { createApiTokens } from './accounts/api-tokens';
 import { createStaffUsers } from './accounts/staff-users';
 import { authenticate, prefersHtml } from './auth/authentication';
@@ -17,7 +19,6 @@ import { createAuditLog } from './audit/audit-log';
 import { auditRouter } from './audit/audit-routes';
 import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';
-import { createLeadReview } from './leads/lead-review';
 import { leadRouter } from './leads/lead-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
@@ -63,7 +64,7 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(loginRouter({ signIn: createSignIn({ users, audit, clock, logger, secret: config.sessionSecret }), audit, clock, logger, renderStaffPage, redis: deps.redis }));
   // Before the lead pages: /admin/leads/export.csv is not a lead id.
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
-  router.use(leadRouter({ leads: createLeadReview({ db, audit }), audit, officeHours: config.officeHours, logger, renderStaffPage }));
+  router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));
   router.use(auditRouter({ audit, renderStaffPage }));
   router.use('/admin', staffJsonErrors);
   return router;

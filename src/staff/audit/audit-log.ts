@@ -87,6 +87,17 @@ export function createAuditLog(deps: { db: Database; clock: Clock }) {
       await tx.auditEvent.create({ data: data(record) });
     },
 
+    /**
+     * Export records keep the search term they were filtered by; when a person
+     * is erased, a term that was their email or full name becomes "[erased]".
+     */
+    async forgetSearchTerms(terms: string[], tx: Pick<Prisma.TransactionClient, '$executeRaw'> = db): Promise<void> {
+      const lowered = [...new Set(terms.map((term) => term.toLowerCase()))];
+      await tx.$executeRaw`
+        UPDATE audit_events SET details = jsonb_set(details, '{filters,q}', '"[erased]"')
+         WHERE action = 'leads.exported' AND lower(details #>> '{filters,q}') = ANY(${lowered}::text[])`;
+    },
+
     /** Newest first, keyset-paginated on the (time-ordered) id. */
     async list(options: { before?: string; after?: string; action?: string; limit: number }): Promise<{ events: AuditEventView[]; newer: boolean; older: boolean }> {
       const where: Prisma.AuditEventWhereInput = options.action ? { action: options.action } : {};

@@ -2,7 +2,7 @@ import express from 'express';
 import type { ErrorIssue } from '../../platform/errors';
 import { requireAdmin, requireStaff } from '../auth/authentication';
 import { invalidFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
-import { STATUS_LABELS, isLeadStatus } from '../leads/lead-statuses';
+import { STATUS_LABELS, isLeadStatus } from '../../leads';
 import type { RenderStaffPage } from '../staff-pages';
 import { AUDIT_ACTION_LABELS, type AuditAction, type AuditEventView, type AuditLog } from './audit-log';
 

@@ -15,7 +15,7 @@ import { purgeLeads } from '../data-protection/purge-leads';
 import { parseExportOptions } from '../export/export-routes';
 import { createLeadExporter } from '../export/lead-export';
 import { parseLeadFilters } from '../leads/lead-filters';
-import { isLeadStatus, LEAD_STATUSES } from '../leads/lead-statuses';
+import { createLeadRepository, isLeadStatus, LEAD_STATUSES } from '../../leads';
 import { createStaffPool } from '../staff-pool';
 import { readPassword as promptForPassword } from './read-password';
 
@@ -184,7 +184,7 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
       async run(context) {
         const values = options(context.args, { email: { type: 'string' } }, 'leads:erase');
         const address = email(values.email, 'leads:erase');
-        const result = await erasePerson({ db: context.db, audit: audit(context) }, address, CLI_ACTOR);
+        const result = await erasePerson({ db: context.db, leads: createLeadRepository(context.db), audit: audit(context) }, address, CLI_ACTOR);
         context.print(result.leads === 0 ? 'No leads have that email address; nothing was erased.' : `Erased ${result.leads} lead(s), with their consent records and notifications.`);
       },
     },
@@ -204,7 +204,7 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
         if (status !== undefined && !isLeadStatus(status)) throw new UsageError(`leads:purge: --status must be one of ${LEAD_STATUSES.join(', ')}`);
         const dryRun = values['dry-run'] === true;
         const result = await purgeLeads(
-          { db: context.db, audit: audit(context) },
+          { leads: createLeadRepository(context.db), audit: audit(context) },
           { before: day.startOf('day').toJSDate(), beforeText, status, dryRun },
           CLI_ACTOR,
         );

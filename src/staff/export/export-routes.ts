@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/logger';
 import { clientIp, requireStaff, signedInStaff } from '../auth/authentication';
 import type { AuditLog } from '../audit/audit-log';
 import { invalidFilters, parseLeadFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
-import type { ExportFormat } from './export-query';
+import type { ExportFormat } from '../../leads';
 import type { LeadExporter } from './lead-export';
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {

@@ -5,7 +5,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from '../../platform/logger';
 import { CsvRecordTerminator, NdjsonEncoder } from './export-encoders';
-import { csvCopyStatement, ndjsonQuery, type ExportRequest } from './export-query';
+import { csvCopyStatement, ndjsonQuery, type ExportRequest } from '../../leads';
 
 /**
  * Streams leads to any Writable (an HTTP response, a file) with constant

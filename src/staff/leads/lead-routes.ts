@@ -1,5 +1,4 @@
 import express, { type Request, type Response } from 'express';
-import { EDUCATION_LEVELS } from '../../inquiries/inquiry-schema';
 import type { OfficeHours } from '../../office-hours';
 import type { Logger } from '../../platform/logger';
 import { AppError, isAppError, notFound, type ErrorIssue } from '../../platform/errors';
@@ -7,12 +6,13 @@ import { clientIp, requireSession, requireStaff, signedInStaff } from '../auth/a
 import { verifyCsrf } from '../auth/csrf';
 import type { AuditLog } from '../audit/audit-log';
 import type { RenderStaffPage } from '../staff-pages';
-import { invalidFilters, parseLeadFilters, queryString, singleValue, UUID_PATTERN, type FilterEcho, type LeadFilters } from './lead-filters';
-import type { LeadReview, PageCursor } from './lead-review';
-import { isLeadStatus, LEAD_STATUSES, STATUS_LABELS } from './lead-statuses';
+import { invalidFilters, parseLeadFilters, queryString, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
+import { educationLabel, isLeadStatus, LEAD_STATUSES, STATUS_LABELS, type LeadFilters, type LeadPage, type LeadRepository, type LeadStatusName, type PageCursor } from '../../leads';
+import type { Program, ProgramRepository } from '../../programs';
 
 export interface LeadRouteDeps {
-  leads: LeadReview;
+  leads: LeadRepository;
+  programs: ProgramRepository;
   audit: AuditLog;
   officeHours: OfficeHours;
   logger: Logger;
@@ -47,7 +47,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
 
   router.get('/admin/leads', requireStaff, async (req, res) => {
     const query = req.query as Record<string, unknown>;
-    const programs = await leads.programs();
+    const programs = await deps.programs.listAll();
     let parsed: { filters: LeadFilters; echo: FilterEcho };
     let cursor: PageCursor;
     try {
@@ -66,11 +66,11 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
     req: Request,
     res: Response,
     model: {
-      programs: Awaited<ReturnType<LeadReview['programs']>>;
+      programs: Program[];
       issues: ErrorIssue[];
       echo: FilterEcho;
-      page?: Awaited<ReturnType<LeadReview['list']>>;
-      counts?: Awaited<ReturnType<LeadReview['countByStatus']>>;
+      page?: LeadPage;
+      counts?: Partial<Record<LeadStatusName, number>>;
       statuses?: string[];
     },
     status = 200,
@@ -112,7 +112,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
       section: 'leads',
       lead,
       statusLabel: STATUS_LABELS[lead.status],
-      educationLabel: EDUCATION_LEVELS.find((level) => level.value === lead.educationLevel)?.label ?? lead.educationLevel,
+      educationLabel: educationLabel(lead.educationLevel),
       statuses: LEAD_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
       history: history.map((event) => ({
         ...event,
@@ -144,7 +144,10 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
       throw new AppError('invalid_status', 400, `Choose a status from the list (${LEAD_STATUSES.join(', ')}).`, [{ path: 'status', message: 'Unknown status' }]);
     }
     const staff = signedInStaff(res);
-    const result = await leads.changeStatus(id, status, { staffUserId: staff.id, via: 'web', ip: clientIp(req) });
+    const actor = { staffUserId: staff.id, via: 'web' as const, ip: clientIp(req) };
+    const result = await leads.changeStatus(id, status, (tx, change) =>
+      deps.audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from: change.from, to: change.to } }, tx),
+    );
     if (!result) throw notFound('There is no lead with this id. It may have been erased.');
     if (result.changed) deps.logger.info({ event: 'lead.status_changed', leadId: id, from: result.from, to: result.to, staffUserId: staff.id });
     req.session.flash = result.changed ? `Status changed from ${STATUS_LABELS[result.from]} to ${STATUS_LABELS[result.to]}.` : `Status is already ${STATUS_LABELS[result.to]}.`;

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { createDispatcher } from '../../../src/notifications/dispatcher';
+import { createLeadRepository } from '../../../src/leads';
 import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
 import { createOutboxRepository, type OutboxRepository } from '../../../src/notifications/outbox-repository';
@@ -48,7 +49,7 @@ describe('Dispatch when the database goes away mid-pass', () => {
     };
     const dispatcher = createDispatcher({
       outbox, mailer, clock: t.clock, officeHours: t.config.officeHours, logger, concurrency: 1,
-      content: createEmailContent({ db: t.db, config: t.config }),
+      content: createEmailContent({ leads: createLeadRepository(t.db), config: t.config }),
       metrics: createNotificationMetrics(new Registry(), () => outbox.countPending()),
     });
     return { dispatcher, close: () => smtp.close() };

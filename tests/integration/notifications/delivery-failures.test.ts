@@ -1,6 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import { createDispatcher } from '../../../src/notifications/dispatcher';
+import { createLeadRepository } from '../../../src/leads';
 import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
 import { createOutboxRepository } from '../../../src/notifications/outbox-repository';
@@ -39,7 +40,7 @@ describe('Delivery when things go wrong', () => {
     const mailer = createMailer({ smtpUrl: sink.url, dataDir: t.config.dataDir, logger });
     const dispatcher = createDispatcher({
       outbox, mailer, clock: t.clock, officeHours: config.officeHours, logger,
-      content: createEmailContent({ db: t.db, config }),
+      content: createEmailContent({ leads: createLeadRepository(t.db), config }),
       metrics: createNotificationMetrics(new Registry(), () => outbox.countPending()),
     });
     return { dispatcher, close: () => mailer.close() };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { Client } from 'pg';
 import request from 'supertest';
-import { EXPORT_KEYS } from '../../../src/staff/export/export-query';
+import { EXPORT_KEYS } from '../../../src/leads';
 import type { TestApp } from '../../helpers/test-app';
 import { addStaff, createStaffTestApp, insertLead, issueToken, signIn, type TestStaff } from './staff-helpers';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { PAGE_SIZE } from '../../../src/staff/leads/lead-review';
+import { PAGE_SIZE } from '../../../src/leads';
 import { decodeEntities } from '../../helpers/inquiries';
 import type { TestApp } from '../../helpers/test-app';
 import { addStaff, createStaffTestApp, csrfFrom, insertLead, issueToken, signIn } from './staff-helpers';

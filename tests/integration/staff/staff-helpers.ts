@@ -6,7 +6,7 @@ import { createLogger } from '../../../src/platform/logger';
 import { hashPassword } from '../../../src/staff/accounts/passwords';
 import { createStaffUsers, type StaffRole } from '../../../src/staff/accounts/staff-users';
 import { createApiTokens } from '../../../src/staff/accounts/api-tokens';
-import { toPrismaStatus, type LeadStatusName } from '../../../src/staff/leads/lead-statuses';
+import { toPrismaStatus, type LeadStatusName } from '../../../src/leads';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**

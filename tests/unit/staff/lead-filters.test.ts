@@ -2,8 +2,8 @@ import { AppError } from '../../../src/platform/errors';
 import { safeNext } from '../../../src/staff/auth/authentication';
 import { passwordProblem } from '../../../src/staff/accounts/passwords';
 import { exportFileName, parseExportOptions } from '../../../src/staff/export/export-routes';
-import { csvCopyStatement } from '../../../src/staff/export/export-query';
-import { leadConditions, parameterBinder, parseLeadFilters } from '../../../src/staff/leads/lead-filters';
+import { csvCopyStatement, leadConditions, parameterBinder } from '../../../src/leads';
+import { parseLeadFilters } from '../../../src/staff/leads/lead-filters';
 
 const ZONE = 'America/New_York';
 

@@ -1,13 +1,14 @@
-import type { Database } from '../../platform/database';
-import type { AuditActor, AuditLog } from '../audit/audit-log';
-import { leadConditions, parameterBinder, whereClause, type LeadFilters } from './lead-filters';
-import { fromPrismaStatus, toPrismaStatus, type LeadStatusName } from './lead-statuses';
+import type { Database } from '../platform/database';
+import type { LeadWithContext } from './lead';
+import { leadConditions, parameterBinder, whereClause, type LeadFilters } from './lead-conditions';
+import { fromPrismaStatus, type LeadStatusName } from './lead-status';
 
 /**
- * Reading and updating leads for staff. The list is keyset-paginated on the
- * lead id (UUIDv7, so id order is arrival order): a page costs an index
- * range scan however deep into a million leads it is, where OFFSET would
- * read and throw away every row before it.
+ * Reading leads: the staff list and its counts, one lead with its history,
+ * and leads with their program and article names for email. The list is
+ * keyset-paginated on the lead id (UUIDv7, so id order is arrival order): a
+ * page costs an index range scan however deep into a million leads it is,
+ * where OFFSET would read and throw away every row before it.
  */
 export const PAGE_SIZE = 50;
 
@@ -43,9 +44,7 @@ interface SummaryRow {
   program_code: string; status: LeadStatusName; article_slug: string | null; duplicate_of_id: string | null;
 }
 
-export function createLeadReview(deps: { db: Database; audit: AuditLog }) {
-  const { db, audit } = deps;
-
+export function createLeadQueries(db: Database) {
   return {
     async list(filters: LeadFilters, cursor: PageCursor, pageSize = PAGE_SIZE): Promise<LeadPage> {
       const { bind, values } = parameterBinder();
@@ -90,6 +89,7 @@ export function createLeadReview(deps: { db: Database; audit: AuditLog }) {
       return Object.fromEntries(rows.map((row) => [row.status, row.count]));
     },
 
+    /** One lead with its consent, program, notification history and the later inquiries that repeat it. */
     async find(id: string) {
       const lead = await db.lead.findUnique({
         where: { id },
@@ -120,26 +120,20 @@ export function createLeadReview(deps: { db: Database; audit: AuditLog }) {
       return db.consentRecord.findUnique({ where: { leadId: id } });
     },
 
-    /**
-     * Sets the status and audits the change, together. Returns null for an
-     * unknown lead; setting the status it already has changes and records nothing.
-     */
-    async changeStatus(id: string, status: LeadStatusName, actor: AuditActor): Promise<{ from: LeadStatusName; to: LeadStatusName; changed: boolean } | null> {
-      return db.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<Array<{ status: LeadStatusName }>>`SELECT status::text AS status FROM leads WHERE id = ${id}::uuid FOR UPDATE`;
-        const from = rows[0]?.status;
-        if (!from) return null;
-        if (from === status) return { from, to: status, changed: false };
-        await tx.lead.update({ where: { id }, data: { status: toPrismaStatus(status) } });
-        await audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from, to: status } }, tx);
-        return { from, to: status, changed: true };
-      });
-    },
-
-    async programs(): Promise<Array<{ code: string; name: string; level: string; active: boolean }>> {
-      return db.program.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }, { level: 'asc' }] });
+    /** Leads by id (in id order) with their program's and article's names, for the emails about them. */
+    async withContext(ids: string[]): Promise<LeadWithContext[]> {
+      if (ids.length === 0) return [];
+      return db.$queryRaw<LeadWithContext[]>`
+        SELECT l.id::text AS id, l.created_at AS "createdAt", l.first_name AS "firstName", l.last_name AS "lastName",
+               l.email, l.phone, l.postal_code AS "postalCode", p.name AS "programName", p.level AS "programLevel",
+               l.education_level AS "educationLevel", l.message, l.article_slug AS "articleSlug", a.title AS "articleTitle",
+               l.utm_source AS "utmSource", l.utm_medium AS "utmMedium", l.utm_campaign AS "utmCampaign",
+               l.utm_term AS "utmTerm", l.utm_content AS "utmContent", l.referrer, l.duplicate_of_id::text AS "duplicateOfId"
+          FROM leads l
+          JOIN programs p ON p.code = l.program_code
+          LEFT JOIN articles a ON a.slug = l.article_slug
+         WHERE l.id = ANY(${ids}::uuid[])
+         ORDER BY l.id`;
     },
   };
 }
-
-export type LeadReview = ReturnType<typeof createLeadReview>;

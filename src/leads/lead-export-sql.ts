@@ -1,7 +1,7 @@
-import { leadConditions, literalBinder, parameterBinder, whereClause, type Bind, type LeadFilters } from '../leads/lead-filters';
+import { leadConditions, literalBinder, parameterBinder, whereClause, type Bind, type LeadFilters } from './lead-conditions';
 
 /**
- * What an export contains (SPEC §8) and the SQL that produces it. The
+ * What an export contains (its columns, in order) and the SQL that produces it. The
  * database does the per-row work: it formats timestamps, applies the
  * formula-injection guard and, for CSV, the RFC 4180 quoting (COPY's csv
  * format), so Node only moves bytes.

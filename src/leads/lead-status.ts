@@ -1,4 +1,4 @@
-import type { LeadStatus as PrismaLeadStatus } from '../../generated/prisma/client';
+import type { LeadStatus as PrismaLeadStatus } from '../generated/prisma/client';
 
 /**
  * Lead statuses as the contract (SPEC §6) and the database spell them

@@ -1,0 +1,125 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../platform/clock';
+import { AppError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { FormTokens } from './form-token';
+import { IdempotencyConflict, requestHash, type IdempotencyKeys, type StoredResponse } from './idempotency-keys';
+import { BODY_LIMIT, sameOrigin, sender } from './inquiry-guards';
+import type { InquiryMetrics } from './inquiry-metrics';
+import type { FieldIssue } from './inquiry-schema';
+import type { SubmitInquiry } from './submit-inquiry';
+
+export interface ApiRouteDeps {
+  baseUrl: string;
+  clock: Clock;
+  logger: Logger;
+  submitInquiry: SubmitInquiry;
+  idempotencyKeys: IdempotencyKeys;
+  formTokens: FormTokens;
+  metrics: InquiryMetrics;
+  /** Shared with the form: every inquiry from an IP counts in one window. */
+  rateLimit: RequestHandler;
+}
+
+const MAX_IDEMPOTENCY_KEY = 255;
+
+/** The 201 body, also what an Idempotency-Key replays. */
+const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
+  id: leadId,
+  status: 'new',
+  notifyAdmissionsAt: notifyAdmissionsAt?.toISOString() ?? null,
+});
+
+/**
+ * POST /api/inquiries: JSON in, 201 `{ id, status, notifyAdmissionsAt }` out,
+ * 422 with the problems by field. An `Idempotency-Key` makes a retry safe: its
+ * first response is stored with the lead and replayed for 24 hours.
+ */
+export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
+  const router = express.Router();
+  const apiUrl = `${deps.baseUrl}/api/inquiries`;
+
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (!req.is('application/json')) throw new AppError('unsupported_media_type', 415, 'Send the inquiry as JSON with Content-Type: application/json.');
+    next();
+  };
+
+  function replay(res: Response, response: StoredResponse) {
+    res.set('Idempotent-Replayed', 'true');
+    res.status(response.statusCode).json(response.body);
+  }
+
+  const keyReused = () => new AppError('idempotency_key_reused', 422, 'This Idempotency-Key was already used with a different inquiry.');
+
+  async function submitJson(req: Request, res: Response) {
+    const body = req.body as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      deps.metrics.count('invalid');
+      return sendIssues(res, [{ path: 'body', message: 'Send a JSON object with the inquiry fields.' }]);
+    }
+    const fields = body as Record<string, unknown>;
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw new AppError('invalid_idempotency_key', 400, `Idempotency-Key must be 1–${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`);
+    }
+    let sentTooFast = false;
+    if (fields.formToken !== undefined && fields.formToken !== null && fields.formToken !== '') {
+      const token = deps.formTokens.check(fields.formToken, deps.clock.now());
+      if (!token.valid) {
+        deps.metrics.count('invalid');
+        throw new AppError('invalid_form_token', 400, 'formToken is not one we issued, or it is more than 24 hours old. Fetch the form again.');
+      }
+      sentTooFast = token.tooFast;
+    }
+
+    const hash = key ? requestHash(fields) : '';
+    if (hash === null) {
+      deps.metrics.count('invalid');
+      return sendIssues(res, [{ path: 'body', message: 'The inquiry is nested too deeply to be read.' }]);
+    }
+    const previous = key ? await deps.idempotencyKeys.find(key, deps.clock.now()) : null;
+    if (previous) {
+      if (previous.requestHash !== hash) throw keyReused();
+      return replay(res, previous);
+    }
+
+    const now = deps.clock.now();
+    const result = await deps.submitInquiry({
+      fields,
+      sentTooFast,
+      fallbackPageUrl: apiUrl,
+      ...sender(req),
+      alsoInTransaction: key
+        ? (tx, accepted) => deps.idempotencyKeys.save(tx, key, hash, { statusCode: 201, body: acceptedBody(accepted.leadId, accepted.notifyAdmissionsAt) }, now)
+        : undefined,
+    }).catch(async (error: unknown) => {
+      // Two requests with one Idempotency-Key at once: the loser replays the winner.
+      if (!(error instanceof IdempotencyConflict) || !key) throw error;
+      const winner = await deps.idempotencyKeys.find(key, now);
+      if (!winner) throw new Error('Idempotency record vanished between conflict and replay', { cause: error });
+      return { outcome: 'replayed' as const, winner };
+    });
+
+    switch (result.outcome) {
+      case 'replayed':
+        if (result.winner.requestHash !== hash) throw keyReused();
+        return replay(res, result.winner);
+      case 'invalid':
+        return sendIssues(res, result.issues);
+      case 'spam':
+        // Indistinguishable from success for the sender.
+        return res.status(201).json(acceptedBody(result.lead?.id ?? uuidv7(), result.notifyAdmissionsAt));
+      case 'accepted':
+      case 'duplicate':
+        return res.status(201).json(acceptedBody(result.lead.id, result.notifyAdmissionsAt));
+    }
+  }
+
+  router.post('/api/inquiries', sameOrigin(deps.baseUrl, deps.logger), deps.rateLimit, requireJson, express.json({ limit: BODY_LIMIT, strict: true }), submitJson);
+  return router;
+}
+
+function sendIssues(res: Response, issues: FieldIssue[]): void {
+  res.status(422).json({ error: 'validation_failed', issues });
+}

@@ -1,0 +1,23 @@
+/**
+ * The lead's home: its type and every query on `leads`, its consent record
+ * and its attribution. Inquiries store leads, notifications read them for
+ * email, staff list, change, export and erase them — all through here; no
+ * other module touches these tables. Reads may join the tables a lead points
+ * at (its program, its article) for their names.
+ */
+import type { Database } from '../platform/database';
+import { createLeadQueries } from './lead-queries';
+import { createLeadWrites } from './lead-repository';
+
+export function createLeadRepository(db: Database) {
+  return { ...createLeadWrites(db), ...createLeadQueries(db) };
+}
+
+export type LeadRepository = ReturnType<typeof createLeadRepository>;
+
+export * from './lead';
+export { LEAD_STATUSES, STATUS_LABELS, isLeadStatus, toPrismaStatus, fromPrismaStatus, type LeadStatusName } from './lead-status';
+export { leadConditions, parameterBinder, literalBinder, whereClause, type LeadFilters, type Bind, type SqlType } from './lead-conditions';
+export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, formulaGuard, type ExportFormat, type ExportRequest } from './lead-export-sql';
+export { PAGE_SIZE, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
+export { DUPLICATE_WINDOW_MS, type LeadTransaction, type PrismaTransaction, type StatusChange } from './lead-repository';

@@ -1,0 +1,174 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Prisma } from '../generated/prisma/client';
+import { withTransaction, type Database, type SqlTransaction } from '../platform/database';
+import type { NewLead, StoredLead } from './lead';
+import { toPrismaStatus, type LeadStatusName } from './lead-status';
+
+/** A later lead from the same address within this window is linked to the first as a duplicate. */
+export const DUPLICATE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type LeadTransaction = SqlTransaction;
+/** A Prisma transaction of the caller's, for changes that must commit with the caller's own rows (audit records). */
+export type PrismaTransaction = Prisma.TransactionClient;
+
+export interface StatusChange {
+  from: LeadStatusName;
+  to: LeadStatusName;
+  changed: boolean;
+}
+
+const PURGE_BATCH = 5_000;
+
+// A lone UTF-16 surrogate has no UTF-8 form: as a text parameter pg stores
+// U+FFFD in its place, but in JSON it is an escape PostgreSQL refuses. Same
+// result as a text parameter, then.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\uFFFD') : value);
+
+/**
+ * Every write to `leads` and its consent record. Storing a lead is the one
+ * write on the public hot path, so it is plain SQL on the pool under Prisma:
+ * one statement for lead + consent inside the caller's transaction, which
+ * also holds the caller's outbox rows. The schema is still Prisma's; the
+ * tests check both against it.
+ */
+export function createLeadWrites(db: Database) {
+  return {
+    /** Runs `work` in one transaction: the lead and whatever else it writes commit together or not at all. */
+    transaction<T>(work: (tx: LeadTransaction) => Promise<T>): Promise<T> {
+      return withTransaction(db.pool, work);
+    },
+
+    /**
+     * Stores the lead with its consent record. A non-spam lead from an address
+     * seen in the last 30 days is linked to the first such lead. Leads from
+     * one address are serialised with an advisory lock taken in a statement of
+     * its own, so the look-up after it sees a lead committed meanwhile.
+     */
+    async insert(tx: LeadTransaction, lead: NewLead): Promise<StoredLead> {
+      const { contact, attribution, consent, at } = lead;
+      if (!lead.spam) {
+        await tx.query({ name: 'frontdesk-lock-email', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`lead-email:${contact.email}`] });
+      }
+      const row = {
+        id: uuidv7({ msecs: at.getTime() }),
+        createdAt: at,
+        windowStart: new Date(at.getTime() - DUPLICATE_WINDOW_MS),
+        linkDuplicates: !lead.spam,
+        status: lead.spam ? 'spam' : 'new',
+        firstName: contact.firstName,
+        lastName: contact.lastName,
+        email: contact.email,
+        phone: contact.phone,
+        postalCode: contact.postalCode ?? null,
+        program: contact.program,
+        educationLevel: contact.educationLevel ?? null,
+        message: contact.message ?? null,
+        articleSlug: attribution.articleSlug ?? null,
+        utmSource: attribution.utmSource ?? null,
+        utmMedium: attribution.utmMedium ?? null,
+        utmCampaign: attribution.utmCampaign ?? null,
+        utmTerm: attribution.utmTerm ?? null,
+        utmContent: attribution.utmContent ?? null,
+        referrer: attribution.referrer ?? null,
+        consentText: consent.text,
+        consentVersion: consent.version,
+        consentSha256: consent.sha256,
+        consentPageUrl: consent.pageUrl,
+        consentIp: consent.ip,
+        consentUserAgent: consent.userAgent,
+      };
+      // The row goes to PostgreSQL as one JSON parameter and is read back by
+      // name, so the statement never depends on the order of 26 values.
+      // Named, so each connection parses and plans it once.
+      const { rows } = await tx.query<{ id: string; duplicate_of_id: string | null }>({
+        name: 'frontdesk-insert-lead',
+        text: `WITH r AS (
+           SELECT * FROM json_to_record($1::json) AS r(
+             "id" uuid, "createdAt" timestamptz, "windowStart" timestamptz, "linkDuplicates" boolean, "status" lead_status,
+             "firstName" text, "lastName" text, "email" text, "phone" text, "postalCode" text, "program" text,
+             "educationLevel" text, "message" text, "articleSlug" text, "utmSource" text, "utmMedium" text,
+             "utmCampaign" text, "utmTerm" text, "utmContent" text, "referrer" text, "consentText" text,
+             "consentVersion" text, "consentSha256" text, "consentPageUrl" text, "consentIp" text, "consentUserAgent" text)
+         ), first AS (
+           SELECT coalesce(l.duplicate_of_id, l.id) AS id FROM leads l, r
+            WHERE r."linkDuplicates" AND l.email = r.email AND l.status <> 'spam'
+              AND l.created_at >= r."windowStart" AND l.created_at <= r."createdAt"
+            ORDER BY l.created_at, l.id LIMIT 1
+         ), lead AS (
+           INSERT INTO leads (id, created_at, first_name, last_name, email, phone, postal_code, program_code, education_level,
+                              message, status, duplicate_of_id, article_slug, utm_source, utm_medium, utm_campaign, utm_term,
+                              utm_content, referrer)
+           SELECT r.id, r."createdAt", r."firstName", r."lastName", r.email, r.phone, r."postalCode", r.program, r."educationLevel",
+                  r.message, r.status, (SELECT id FROM first), r."articleSlug", r."utmSource", r."utmMedium", r."utmCampaign",
+                  r."utmTerm", r."utmContent", r.referrer
+             FROM r
+           RETURNING id, duplicate_of_id
+         ), consent AS (
+           INSERT INTO consent_records (lead_id, text, version, sha256, page_url, consented_at, ip, user_agent)
+           SELECT lead.id, r."consentText", r."consentVersion", r."consentSha256", r."consentPageUrl", r."createdAt", r."consentIp", r."consentUserAgent"
+             FROM lead, r
+         )
+         SELECT id, duplicate_of_id FROM lead`,
+        values: [JSON.stringify(row, wellFormed)],
+      });
+      const stored = rows[0]!;
+      return { id: stored.id, status: lead.spam ? 'spam' : 'new', duplicateOfId: stored.duplicate_of_id, createdAt: at };
+    },
+
+    /**
+     * Sets the status; `recordChange` runs in the same transaction (the audit
+     * record), so a change is never stored without its record. Returns null
+     * for an unknown lead; setting the status it already has changes nothing.
+     */
+    async changeStatus(
+      id: string,
+      status: LeadStatusName,
+      recordChange: (tx: PrismaTransaction, change: StatusChange) => Promise<void>,
+    ): Promise<StatusChange | null> {
+      return db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ status: LeadStatusName }>>`SELECT status::text AS status FROM leads WHERE id = ${id}::uuid FOR UPDATE`;
+        const from = rows[0]?.status;
+        if (!from) return null;
+        if (from === status) return { from, to: status, changed: false };
+        await tx.lead.update({ where: { id }, data: { status: toPrismaStatus(status) } });
+        const change = { from, to: status, changed: true };
+        await recordChange(tx, change);
+        return change;
+      });
+    },
+
+    /**
+     * Deletes every lead with this (normalised) address inside the caller's
+     * transaction; consent records and notifications go with them (cascade).
+     * Returns the names the leads carried, so the caller can scrub them elsewhere.
+     */
+    async eraseByEmail(tx: PrismaTransaction, address: string): Promise<{ leads: number; names: string[] }> {
+      const leads = await tx.lead.findMany({ where: { email: address }, select: { id: true, firstName: true, lastName: true } });
+      if (leads.length > 0) await tx.lead.deleteMany({ where: { id: { in: leads.map((lead) => lead.id) } } });
+      return { leads: leads.length, names: leads.map((lead) => `${lead.firstName} ${lead.lastName}`) };
+    },
+
+    /**
+     * Deletes leads that arrived before `before` (optionally with one status)
+     * in batches, so a large purge never holds one long lock on the table.
+     * With `dryRun`, only counts them.
+     */
+    async purge(options: { before: Date; status?: LeadStatusName; dryRun?: boolean }): Promise<number> {
+      const status = options.status ?? null;
+      if (options.dryRun) {
+        const rows = await db.$queryRaw<Array<{ count: number }>>`
+          SELECT count(*)::int AS count FROM leads WHERE created_at < ${options.before} AND (${status}::text IS NULL OR status::text = ${status}::text)`;
+        return rows[0]?.count ?? 0;
+      }
+      let total = 0;
+      for (;;) {
+        const deleted = await db.$executeRaw`
+          DELETE FROM leads WHERE id IN (
+            SELECT id FROM leads WHERE created_at < ${options.before} AND (${status}::text IS NULL OR status::text = ${status}::text) LIMIT ${PURGE_BATCH})`;
+        total += deleted;
+        if (deleted < PURGE_BATCH) return total;
+      }
+    },
+  };
+}
