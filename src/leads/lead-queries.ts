@@ -1,5 +1,5 @@
 import type { Database } from '../platform/database';
-import type { LeadWithContext } from './lead';
+import type { LeadBasics, LeadWithContext } from './lead';
 import { leadConditions, parameterBinder, whereClause, type LeadFilters } from './lead-conditions';
 import { fromPrismaStatus, type LeadStatusName } from './lead-status';
 
@@ -12,17 +12,10 @@ import { fromPrismaStatus, type LeadStatusName } from './lead-status';
  */
 export const PAGE_SIZE = 50;
 
-export interface LeadSummary {
-  id: string;
-  createdAt: Date;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
+/** A row of the staff list. */
+export interface LeadSummary extends LeadBasics {
   programCode: string;
   status: LeadStatusName;
-  articleSlug: string | null;
-  duplicateOfId: string | null;
 }
 
 export interface LeadPage {

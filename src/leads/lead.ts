@@ -66,20 +66,26 @@ export interface StoredLead {
   createdAt: Date;
 }
 
-/** A lead with the names an email shows beside it (its program's, its article's). */
-export interface LeadWithContext {
+/** What every view of a stored lead carries. */
+export interface LeadBasics {
   id: string;
   createdAt: Date;
   firstName: string;
   lastName: string;
   email: string;
+  /** E.164. */
   phone: string;
+  articleSlug: string | null;
+  duplicateOfId: string | null;
+}
+
+/** A lead with the names an email shows beside it (its program's, its article's). */
+export interface LeadWithContext extends LeadBasics {
   postalCode: string | null;
   programName: string;
   programLevel: string;
   educationLevel: string | null;
   message: string | null;
-  articleSlug: string | null;
   articleTitle: string | null;
   utmSource: string | null;
   utmMedium: string | null;
@@ -87,5 +93,4 @@ export interface LeadWithContext {
   utmTerm: string | null;
   utmContent: string | null;
   referrer: string | null;
-  duplicateOfId: string | null;
 }

@@ -1,6 +1,6 @@
 import { Eta } from 'eta';
 import type { Config } from '../config/config';
-import { educationLabel, type LeadRepository } from '../leads';
+import { educationLabel, type LeadRepository, type LeadWithContext } from '../leads';
 import { formatOfficeTime, replyExpectation } from '../office-hours';
 import type { MailAddress, OutgoingMail } from '../platform/mailer';
 import { VIEWS_DIR } from '../platform/views';
@@ -8,24 +8,19 @@ import { VIEWS_DIR } from '../platform/views';
 /** Digests list at most this many leads; the rest are a link away in admin. */
 export const DIGEST_LIST_LIMIT = 100;
 
-export interface LeadForEmail {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  postalCode: string | null;
+/** A lead as the templates show it: names and labels instead of codes, times in office time. */
+export type LeadForEmail = Pick<
+  LeadWithContext,
+  'id' | 'firstName' | 'lastName' | 'email' | 'phone' | 'postalCode' | 'message' | 'articleSlug' | 'referrer' | 'duplicateOfId'
+> & {
+  /** "Name (Level)". */
   programName: string;
   educationLevel: string | null;
-  message: string | null;
-  articleSlug: string | null;
   articleTitle: string | null;
   utm: Array<[string, string]>;
-  referrer: string | null;
-  duplicateOfId: string | null;
   receivedAt: string;
   adminUrl: string;
-}
+};
 
 function utmPairs(tags: Record<string, string | null>): Array<[string, string]> {
   return Object.entries(tags).filter((pair): pair is [string, string] => pair[1] !== null);
@@ -62,14 +57,14 @@ export function createEmailContent(deps: { leads: Pick<LeadRepository, 'withCont
           email: lead.email,
           phone: lead.phone,
           postalCode: lead.postalCode,
-          programName: `${lead.programName} (${lead.programLevel})`,
-          educationLevel: educationLabel(lead.educationLevel),
           message: lead.message,
           articleSlug: lead.articleSlug,
-          articleTitle: lead.articleSlug ? (lead.articleTitle ?? lead.articleSlug) : null,
-          utm: utmPairs({ source: lead.utmSource, medium: lead.utmMedium, campaign: lead.utmCampaign, term: lead.utmTerm, content: lead.utmContent }),
           referrer: lead.referrer,
           duplicateOfId: lead.duplicateOfId,
+          programName: `${lead.programName} (${lead.programLevel})`,
+          educationLevel: educationLabel(lead.educationLevel),
+          articleTitle: lead.articleSlug ? (lead.articleTitle ?? lead.articleSlug) : null,
+          utm: utmPairs({ source: lead.utmSource, medium: lead.utmMedium, campaign: lead.utmCampaign, term: lead.utmTerm, content: lead.utmContent }),
           receivedAt: formatOfficeTime(config.officeHours, lead.createdAt),
           adminUrl: adminUrl(lead.id),
         },

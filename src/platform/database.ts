@@ -4,8 +4,9 @@ import { PrismaClient } from '../generated/prisma/client';
 
 /**
  * The Prisma client, plus the pg pool underneath it. Most code uses Prisma;
- * the few hot or streaming paths (storing an inquiry, exports) use `pool`
- * directly, sharing its connections rather than opening more.
+ * the hot path (storing an inquiry) uses `pool` directly, sharing its
+ * connections. Exports and sessions open pg connections of their own
+ * (staff/staff-pool.ts), so a long export never holds one the site needs.
  */
 export type Database = PrismaClient & { readonly pool: Pool };
 
