@@ -18,7 +18,8 @@ import { createEmailContent } from './notifications/email-content';
 import { createNotificationMetrics } from './notifications/notification-metrics';
 import { createOutboxRepository } from './notifications/outbox-repository';
 import { createSubmitInquiry } from './inquiries/submit-inquiry';
-import { officeHoursRouter } from './office-hours/office-hours-routes';
+import { bannerHoursLabel, createOfficeBanner, hoursLabel } from './office-hours';
+import { officeHoursRouter } from './office-hours-api/http';
 import { accessLog } from './platform/access-log';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
@@ -61,7 +62,13 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
   const { config, db, clock, logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
   const views = createViews({ cache: config.env !== 'development' });
-  const renderPage = createPageRenderer({ views, config, clock, assetVersion: assetVersion() });
+  const site = {
+    name: config.siteName,
+    phone: config.admissionsPhone,
+    hours: hoursLabel(config.officeHours),
+    bannerHours: bannerHoursLabel(config.officeHours),
+  };
+  const renderPage = createPageRenderer({ views, site, bannerAt: createOfficeBanner(config.officeHours), clock, assetVersion: assetVersion() });
 
   const app = express();
   app.disable('x-powered-by');

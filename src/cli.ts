@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseArticleFile } from './articles/article-file';
 import { createArticleRepository } from './articles/article-repository';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, type Config } from './config/config';
 import { UsageError, type Command } from './platform/cli-command';
 import { createDatabase } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
@@ -16,7 +16,7 @@ import { createStaffCommands } from './staff/cli/staff-commands';
  * the app uses (DATABASE_URL or the embedded one in DATA_DIR), migrates it if
  * needed, does its work and exits non-zero with one line on failure.
  */
-const commands: Record<string, Command> = {
+const commands: Record<string, Command<Config>> = {
   'articles:import': {
     summary: 'articles:import FILE.md [FILE.md …]   add or update articles from Markdown with front matter',
     async run({ db, args, print }) {
