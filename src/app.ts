@@ -13,9 +13,6 @@ import { createArticleForm } from './inquiries/inquiry-form';
 import { createInquiryMetrics } from './inquiries/inquiry-metrics';
 import { inquiryRouter } from './inquiries/inquiry-routes';
 import { createLeadRepository } from './inquiries/lead-repository';
-import { createDispatcher, type Dispatcher } from './notifications/dispatcher';
-import { createEmailContent } from './notifications/email-content';
-import { createNotificationMetrics } from './notifications/notification-metrics';
 import { createOutboxRepository } from './notifications/outbox-repository';
 import { createSubmitInquiry } from './inquiries/submit-inquiry';
 import { bannerHoursLabel, createOfficeBanner, hoursLabel } from './office-hours';
@@ -24,7 +21,6 @@ import { accessLog } from './platform/access-log';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
 import { errorHandler, notFoundHandler, wantsJson } from './platform/http-errors';
-import { createMailer, type Mailer } from './platform/mailer';
 import type { Logger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createPageRenderer } from './platform/pages';
@@ -39,12 +35,11 @@ import { staffWorkspace } from './staff/staff-workspace';
 export const STATIC_DIR = path.resolve(__dirname, '../static');
 
 export interface AppDeps {
-  /** Where mail goes; defaults to SMTP_URL or .eml files in DATA_DIR/outbox. */
-  mailer?: Mailer;
   config: Config;
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Shared with the dispatcher when one process runs both, so /metrics shows its counters. */
   metrics?: Metrics;
   /** Shared rate-limit store when several instances run (REDIS_URL). */
   redis?: Redis;
@@ -52,13 +47,8 @@ export interface AppDeps {
   databaseUrl?: string;
 }
 
-/** Builds the HTTP app from its dependencies. Never listens: see server.ts. */
+/** Builds the HTTP app from its dependencies. Never listens (see server.ts) and sends no mail (see dispatcher.ts). */
 export function buildApp(deps: AppDeps): express.Express {
-  return buildFrontdesk(deps).app;
-}
-
-/** The app and the mail dispatcher, built from the same parts. server.ts runs both; worker.ts only the dispatcher. */
-export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatcher: Dispatcher; mailer: Mailer } {
   const { config, db, clock, logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
   const views = createViews({ cache: config.env !== 'development' });
@@ -87,16 +77,6 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
   const consent = consentDisclosure(config.siteName);
   const inquiryMetrics = createInquiryMetrics(metrics.registry);
   const outbox = createOutboxRepository(db);
-  const mailer = deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
-  const dispatcher = createDispatcher({
-    outbox,
-    content: createEmailContent({ db, config }),
-    mailer,
-    clock,
-    officeHours: config.officeHours,
-    logger,
-    metrics: createNotificationMetrics(metrics.registry, () => outbox.countPending()),
-  });
   const submitInquiry = createSubmitInquiry({
     leads: createLeadRepository(db), programs, officeHours: config.officeHours, consent, clock, logger, metrics: inquiryMetrics,
     outbox, autoreply: config.autoreply,
@@ -134,7 +114,7 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
 
   app.use(notFoundHandler);
   app.use(errorHandler({ logger, renderPage }));
-  return { app, dispatcher, mailer };
+  return app;
 }
 
 /** A short hash of the stylesheet and the script, so a changed file gets a new URL. */
