@@ -1,15 +1,14 @@
 import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseArticleFile } from './articles/article-file';
-import { createArticleRepository } from './articles/article-repository';
+import { createArticleRepository, parseArticleFile } from './articles';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { UsageError, type Command } from './platform/cli-command';
 import { createDatabase } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
-import { createStaffCommands } from './staff/cli/staff-commands';
+import { createStaffCommands } from './staff';
 
 /**
  * `npm run cli -- <command> [options]`. Each command opens the same database

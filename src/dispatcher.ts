@@ -1,13 +1,11 @@
+import type { Registry } from 'prom-client';
 import type { Config } from './config/config';
-import { createDispatcher, type Dispatcher } from './notifications/dispatcher';
-import { createEmailContent } from './notifications/email-content';
-import { createNotificationMetrics } from './notifications/notification-metrics';
-import { createOutboxRepository } from './notifications/outbox-repository';
+import { createDispatcher, createEmailContent, createNotificationMetrics, type Dispatcher } from './notifications';
+import { createOutboxRepository } from './outbox';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
-import type { Metrics } from './platform/metrics';
 
 export interface DispatcherDeps {
   config: Config;
@@ -16,8 +14,8 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Where mail goes; the caller owns it and closes it at shutdown. */
   mailer: Mailer;
-  /** The registry its counters join; the web process passes the one /metrics serves. */
-  metrics: Metrics;
+  /** Where its counters go; the web process passes the registry /metrics serves. */
+  registry: Registry;
 }
 
 /**
@@ -34,6 +32,6 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     clock,
     officeHours: config.officeHours,
     logger,
-    metrics: createNotificationMetrics(deps.metrics.registry, () => outbox.countPending()),
+    metrics: createNotificationMetrics(deps.registry, () => outbox.countPending()),
   });
 }

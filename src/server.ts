@@ -14,7 +14,7 @@ void boot('web', async ({ config, logger, db, connectionString, redis, onShutdow
   onShutdown(async () => mailer.close());
   const app = buildApp({ config, db, databaseUrl: connectionString, clock: systemClock, logger, redis, metrics });
   // Built even when another process sends: /metrics still reports the outbox.
-  const dispatcher = buildDispatcher({ config, db, clock: systemClock, logger, mailer, metrics });
+  const dispatcher = buildDispatcher({ config, db, clock: systemClock, logger, mailer, registry: metrics.registry });
   if (config.dispatcher) {
     dispatcher.start({ connectionString });
     // Stopped after the HTTP server (steps run in reverse): a send in progress completes.

@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import type { ArticleCache } from '../articles/article-cache';
+import type { ArticleCache } from '../articles';
 import type { Config } from '../config/config';
 import { replyExpectation } from '../office-hours';
 import type { Clock } from '../platform/clock';
@@ -8,7 +8,7 @@ import { isDatabaseUnavailable } from '../platform/database';
 import { AppError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { RenderPage } from '../platform/pages';
-import type { ProgramCatalog } from '../programs/program-catalog';
+import type { ProgramCatalog } from '../programs';
 import type { ConsentDisclosure } from './consent';
 import type { FormTokens } from './form-token';
 import type { InquiryMetrics } from './inquiry-metrics';

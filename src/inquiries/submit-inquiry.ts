@@ -1,8 +1,8 @@
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { OutboxRepository } from '../notifications/outbox-repository';
+import type { OutboxRepository } from '../outbox';
 import { createOfficeState, type OfficeHours } from '../office-hours';
-import type { ProgramCatalog } from '../programs/program-catalog';
+import type { ProgramCatalog } from '../programs';
 import type { ConsentDisclosure } from './consent';
 import type { InquiryMetrics } from './inquiry-metrics';
 import { parseAttribution, parseInquiry, type FieldIssue } from './inquiry-schema';

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { Logger } from '../platform/logger';
 import type { DispatchReport } from './dispatch-pass';
 import type { KeptOutcomes } from './kept-outcomes';
-import { OUTBOX_CHANNEL } from './outbox-repository';
+import { OUTBOX_CHANNEL } from '../outbox';
 
 export interface DispatchLoopDeps {
   runPass: () => Promise<DispatchReport>;

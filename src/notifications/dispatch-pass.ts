@@ -1,11 +1,11 @@
 import { isOpen, type OfficeHours } from '../office-hours';
+import type { ClaimedNotification, OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { isPermanentMailError, type Mailer, type OutgoingMail } from '../platform/mailer';
 import type { EmailContent } from './email-content';
 import type { KeptOutcomes } from './kept-outcomes';
 import type { NotificationMetrics } from './notification-metrics';
-import type { ClaimedNotification, OutboxRepository } from './outbox-repository';
 import { nextAttempt } from './retry-policy';
 
 export interface DispatchReport {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OfficeHours } from '../office-hours';
+import type { OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Mailer } from '../platform/mailer';
@@ -8,7 +9,6 @@ import { createDispatchPass } from './dispatch-pass';
 import type { EmailContent } from './email-content';
 import { createKeptOutcomes } from './kept-outcomes';
 import type { NotificationMetrics } from './notification-metrics';
-import type { OutboxRepository } from './outbox-repository';
 
 export type { DispatchReport } from './dispatch-pass';
 

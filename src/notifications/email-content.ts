@@ -1,6 +1,6 @@
 import { Eta } from 'eta';
 import type { Config } from '../config/config';
-import { EDUCATION_LEVELS } from '../inquiries/inquiry-schema';
+import { EDUCATION_LEVELS } from '../inquiries';
 import { formatOfficeTime, replyExpectation } from '../office-hours';
 import type { Database } from '../platform/database';
 import type { MailAddress, OutgoingMail } from '../platform/mailer';

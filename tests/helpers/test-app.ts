@@ -60,7 +60,7 @@ export async function createTestApp(
   const metrics = createMetrics();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
   const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis, metrics });
-  const dispatcher = buildDispatcher({ config, db, clock: options.clock ?? clock, logger, mailer, metrics });
+  const dispatcher = buildDispatcher({ config, db, clock: options.clock ?? clock, logger, mailer, registry: metrics.registry });
   return {
     app,
     dispatcher,

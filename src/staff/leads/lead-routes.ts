@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { EDUCATION_LEVELS } from '../../inquiries/inquiry-schema';
+import { EDUCATION_LEVELS } from '../../inquiries';
 import type { OfficeHours } from '../../office-hours';
 import type { Logger } from '../../platform/logger';
 import { AppError, isAppError, notFound, type ErrorIssue } from '../../platform/errors';

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { createDispatcher } from '../../../src/notifications/dispatcher';
 import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
-import { createOutboxRepository, type OutboxRepository } from '../../../src/notifications/outbox-repository';
+import { createOutboxRepository, type OutboxRepository } from '../../../src/outbox/outbox-repository';
 import { createMailer, type Mailer } from '../../../src/platform/mailer';
 import { startProxyFor, type TcpProxy } from '../../helpers/tcp-proxy';
 import { json, postJson, validInquiry } from '../../helpers/inquiries';
