@@ -2,32 +2,20 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import { articleRouter } from './articles/article-routes';
-import { createArticleCache } from './articles/article-cache';
-import { createArticleRepository } from './articles/article-repository';
+import { createArticleCache, createArticleRepository } from './articles';
+import { articleRouter } from './articles/http';
 import type { Config } from './config/config';
-import { healthRouter } from './health/health-routes';
-import {
-  consentDisclosure,
-  createArticleForm,
-  createFormTokens,
-  createIdempotencyKeys,
-  createInquiryMetrics,
-  createSubmitInquiry,
-  inquiryApiRouter,
-  inquiryFormRouter,
-} from './inquiries';
+import { healthRouter } from './health/http';
+import { consentDisclosure, createFormTokens, createIdempotencyKeys, createInquiryMetrics, createSubmitInquiry } from './inquiries';
+import { createArticleForm, inquiryApiRouter, inquiryFormRouter } from './inquiries/http';
 import { createLeadRepository } from './leads';
-import { createDispatcher, type Dispatcher } from './notifications/dispatcher';
-import { createEmailContent } from './notifications/email-content';
-import { createNotificationMetrics } from './notifications/notification-metrics';
-import { createOutboxRepository } from './notifications/outbox-repository';
-import { officeHoursRouter } from './office-hours/office-hours-routes';
+import { createOutboxRepository } from './outbox';
+import { bannerHoursLabel, createOfficeBanner, hoursLabel } from './office-hours';
+import { officeHoursRouter } from './office-hours-api/http';
 import { accessLog } from './platform/access-log';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
 import { errorHandler, notFoundHandler, wantsJson } from './platform/http-errors';
-import { createMailer, type Mailer } from './platform/mailer';
 import type { Logger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createPageRenderer } from './platform/pages';
@@ -36,17 +24,16 @@ import type { Redis } from './platform/redis';
 import { securityHeaders } from './platform/security';
 import { createViews } from './platform/views';
 import { createProgramCatalog, createProgramRepository } from './programs';
-import { staffWorkspace } from './staff/staff-workspace';
+import { staffWorkspace } from './staff/http';
 
 export const STATIC_DIR = path.resolve(__dirname, '../static');
 
 export interface AppDeps {
-  /** Where mail goes; defaults to SMTP_URL or .eml files in DATA_DIR/outbox. */
-  mailer?: Mailer;
   config: Config;
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Shared with the dispatcher when one process runs both, so /metrics shows its counters. */
   metrics?: Metrics;
   /** Shared rate-limit store when several instances run (REDIS_URL). */
   redis?: Redis;
@@ -54,17 +41,18 @@ export interface AppDeps {
   databaseUrl?: string;
 }
 
-/** Builds the HTTP app from its dependencies. Never listens: see server.ts. */
+/** Builds the HTTP app from its dependencies. Never listens (see server.ts) and sends no mail (see dispatcher.ts). */
 export function buildApp(deps: AppDeps): express.Express {
-  return buildFrontdesk(deps).app;
-}
-
-/** The app and the mail dispatcher, built from the same parts. server.ts runs both; worker.ts only the dispatcher. */
-export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatcher: Dispatcher; mailer: Mailer } {
   const { config, db, clock, logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
   const views = createViews({ cache: config.env !== 'development' });
-  const renderPage = createPageRenderer({ views, config, clock, assetVersion: assetVersion() });
+  const site = {
+    name: config.siteName,
+    phone: config.admissionsPhone,
+    hours: hoursLabel(config.officeHours),
+    bannerHours: bannerHoursLabel(config.officeHours),
+  };
+  const renderPage = createPageRenderer({ views, site, bannerAt: createOfficeBanner(config.officeHours), clock, assetVersion: assetVersion() });
 
   const app = express();
   app.disable('x-powered-by');
@@ -84,16 +72,6 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
   const inquiryMetrics = createInquiryMetrics(metrics.registry);
   const leads = createLeadRepository(db);
   const outbox = createOutboxRepository(db);
-  const mailer = deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
-  const dispatcher = createDispatcher({
-    outbox,
-    content: createEmailContent({ leads, config }),
-    mailer,
-    clock,
-    officeHours: config.officeHours,
-    logger,
-    metrics: createNotificationMetrics(metrics.registry, () => outbox.countPending()),
-  });
   const submitInquiry = createSubmitInquiry({
     leads, programs, outbox, officeHours: config.officeHours, consent, baseUrl: config.baseUrl, autoreply: config.autoreply,
     clock, logger, metrics: inquiryMetrics,
@@ -142,7 +120,7 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
 
   app.use(notFoundHandler);
   app.use(errorHandler({ logger, renderPage }));
-  return { app, dispatcher, mailer };
+  return app;
 }
 
 /** A short hash of the stylesheet and the script, so a changed file gets a new URL. */

@@ -1,6 +1,6 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config/config';
-import { seedIfEmpty } from './content/seed';
+import { seedIfEmpty } from './content';
 import { createDatabase, type Database } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
 import { createLogger, type Logger } from './platform/logger';

@@ -1,22 +1,21 @@
 import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseArticleFile } from './articles/article-file';
-import { createArticleRepository } from './articles/article-repository';
-import { ConfigError, loadConfig } from './config/config';
+import { createArticleRepository, parseArticleFile } from './articles';
+import { ConfigError, loadConfig, type Config } from './config/config';
 import { UsageError, type Command } from './platform/cli-command';
 import { createDatabase } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
-import { createStaffCommands } from './staff/cli/staff-commands';
+import { createStaffCommands } from './staff';
 
 /**
  * `npm run cli -- <command> [options]`. Each command opens the same database
  * the app uses (DATABASE_URL or the embedded one in DATA_DIR), migrates it if
  * needed, does its work and exits non-zero with one line on failure.
  */
-const commands: Record<string, Command> = {
+const commands: Record<string, Command<Config>> = {
   'articles:import': {
     summary: 'articles:import FILE.md [FILE.md …]   add or update articles from Markdown with front matter',
     async run({ db, args, print }) {

@@ -1,13 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildFrontdesk } from './app';
+import { buildApp } from './app';
 import { boot } from './boot';
+import { buildDispatcher } from './dispatcher';
 import { systemClock } from './platform/clock';
+import { createMailer } from './platform/mailer';
+import { createMetrics } from './platform/metrics';
 
 /** `npm start`: the web app, and the mail dispatcher unless DISPATCHER=off. */
 void boot('web', async ({ config, logger, db, connectionString, redis, onShutdown }) => {
-  const { app, dispatcher, mailer } = buildFrontdesk({ config, db, databaseUrl: connectionString, clock: systemClock, logger, redis });
+  const metrics = createMetrics();
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
   onShutdown(async () => mailer.close());
+  const app = buildApp({ config, db, databaseUrl: connectionString, clock: systemClock, logger, redis, metrics });
+  // Built even when another process sends: /metrics still reports the outbox.
+  const dispatcher = buildDispatcher({ config, db, clock: systemClock, logger, mailer, registry: metrics.registry });
   if (config.dispatcher) {
     dispatcher.start({ connectionString });
     // Stopped after the HTTP server (steps run in reverse): a send in progress completes.

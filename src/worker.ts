@@ -1,11 +1,15 @@
-import { buildFrontdesk } from './app';
+import { Registry } from 'prom-client';
 import { boot } from './boot';
+import { buildDispatcher } from './dispatcher';
 import { systemClock } from './platform/clock';
+import { createMailer } from './platform/mailer';
 
 /** `npm run worker`: the mail dispatcher alone, for web instances started with DISPATCHER=off. */
-void boot('worker', async ({ config, logger, db, connectionString, redis, onShutdown }) => {
-  const { dispatcher, mailer } = buildFrontdesk({ config, db, clock: systemClock, logger, redis });
+void boot('worker', async ({ config, logger, db, connectionString, onShutdown }) => {
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
   onShutdown(async () => mailer.close());
+  // Nothing serves /metrics here: the dispatcher's counters go to a registry of their own.
+  const dispatcher = buildDispatcher({ config, db, clock: systemClock, logger, mailer, registry: new Registry() });
   dispatcher.start({ connectionString });
   onShutdown(() => dispatcher.stop());
   logger.info({ event: 'worker.started' }, 'Frontdesk dispatcher is running');

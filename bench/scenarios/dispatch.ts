@@ -205,7 +205,7 @@ function loadSource() {
   const clock = require('../../src/platform/clock') as typeof import('../../src/platform/clock');
   const logger = require('../../src/platform/logger') as typeof import('../../src/platform/logger');
   const mailer = require('../../src/platform/mailer') as typeof import('../../src/platform/mailer');
-  const outbox = require('../../src/notifications/outbox-repository') as typeof import('../../src/notifications/outbox-repository');
+  const outbox = require('../../src/outbox/outbox-repository') as typeof import('../../src/outbox/outbox-repository');
   const content = require('../../src/notifications/email-content') as typeof import('../../src/notifications/email-content');
   const leads = require('../../src/leads') as typeof import('../../src/leads');
   const dispatcher = require('../../src/notifications/dispatcher') as typeof import('../../src/notifications/dispatcher');

@@ -1,4 +1,5 @@
 import type { Clock } from '../platform/clock';
+import { createTtlCache } from '../platform/ttl-cache';
 import type { Article, ArticleRepository } from './article-repository';
 import { renderMarkdown } from './render-markdown';
 
@@ -14,20 +15,16 @@ export interface RenderedArticle {
  * instance within that time), in a bounded map so unknown slugs cannot grow it.
  */
 export function createArticleCache(deps: { articles: ArticleRepository; clock: Clock; ttlMs?: number; maxEntries?: number }) {
-  const ttlMs = deps.ttlMs ?? 30_000;
-  const maxEntries = deps.maxEntries ?? 500;
-  const entries = new Map<string, { value: RenderedArticle | null; expiresAt: number }>();
+  // Boxed: "no such article" is worth keeping too, and the cache holds no null.
+  const entries = createTtlCache<string, { value: RenderedArticle | null }>({ clock: deps.clock, ttlMs: deps.ttlMs ?? 30_000, max: deps.maxEntries ?? 500 });
 
   return {
     async find(slug: string): Promise<RenderedArticle | null> {
-      const now = deps.clock.now().getTime();
       const cached = entries.get(slug);
-      if (cached && cached.expiresAt > now) return cached.value;
+      if (cached) return cached.value;
       const article = await deps.articles.findBySlug(slug);
       const value = article ? { article, bodyHtml: renderMarkdown(article.body) } : null;
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!); // oldest first
-      entries.delete(slug);
-      entries.set(slug, { value, expiresAt: now + ttlMs });
+      entries.set(slug, { value });
       return value;
     },
   };

@@ -2,6 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock';
 import { notFound } from '../platform/errors';
+import { createTtlCache } from '../platform/ttl-cache';
 import type { RenderPage } from '../platform/pages';
 import type { ArticleCache } from './article-cache';
 import { ARTICLES_PER_PAGE, type ArticleRepository } from './article-repository';
@@ -60,22 +61,20 @@ export function articleRouter(deps: ArticleRouteDeps): express.Router {
 
   // A kept page is stored as bytes cut at the visitor's slots, so serving it
   // copies buffers instead of re-encoding 25 kB of text for every request.
-  const pages = new Map<string, { parts: Buffer[]; layout: string; expiresAt: number }>();
+  const pages = createTtlCache<string, { parts: Buffer[]; layout: string }>({ clock: deps.clock, ttlMs: PAGE_TTL_MS, max: MAX_PAGES });
   const slots = deps.articleAside?.slots ?? [];
 
   async function articlePage(slug: string): Promise<Buffer[] | null> {
-    const now = deps.clock.now().getTime();
     const layout = deps.renderPage.layoutVersion();
     const kept = pages.get(slug);
-    if (kept && kept.expiresAt > now && kept.layout === layout) return kept.parts;
+    if (kept && kept.layout === layout) return kept.parts;
     const found = await deps.rendered.find(slug);
     if (!found) return null;
     const { article, bodyHtml } = found;
     const aside = deps.articleAside ? await deps.articleAside.render(article) : {};
     const html = deps.renderPage.html('articles/article', { title: article.title, article, bodyHtml, ...aside });
     const parts = splitAt(html, slots).map((text) => Buffer.from(text));
-    if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
-    pages.set(slug, { parts, layout, expiresAt: now + PAGE_TTL_MS });
+    pages.set(slug, { parts, layout });
     return parts;
   }
 

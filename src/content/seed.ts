@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseArticleFile } from '../articles/article-file';
-import { createArticleRepository } from '../articles/article-repository';
+import { createArticleRepository, parseArticleFile } from '../articles';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import { createProgramRepository } from '../programs/program-repository';
+import { createProgramRepository } from '../programs';
 
 export const SEED_DIR = path.resolve(__dirname, '../../prisma/seed');
 

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { ArticleCache } from '../articles/article-cache';
+import type { ArticleCache } from '../articles';
 import { replyExpectation, type OfficeHours } from '../office-hours';
 import type { Clock } from '../platform/clock';
 import { isDatabaseUnavailable } from '../platform/database';

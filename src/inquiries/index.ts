@@ -1,9 +1,7 @@
-/** Intake: the inquiry form on every article and the JSON API, both through submitInquiry into leads. */
-export { inquiryFormRouter } from './form-routes';
-export { inquiryApiRouter } from './api-routes';
+/** Intake: the inquiry schema, form tokens, consent, and submitInquiry into leads. Routes: ./http.ts. */
+export { INQUIRY_FIELDS, ATTRIBUTION_FIELDS, parseInquiry, parseAttribution, type Inquiry, type FieldIssue } from './inquiry-schema';
+export { consentDisclosure, type ConsentDisclosure } from './consent';
+export { createFormTokens, type FormTokens } from './form-token';
+export { createInquiryMetrics, type InquiryMetrics } from './inquiry-metrics';
 export { createSubmitInquiry, type SubmitInquiry, type InquiryOutcome, type InquirySubmission } from './submit-inquiry';
-export { createIdempotencyKeys } from './idempotency-keys';
-export { createArticleForm } from './inquiry-form';
-export { createFormTokens } from './form-token';
-export { consentDisclosure } from './consent';
-export { createInquiryMetrics } from './inquiry-metrics';
+export { createIdempotencyKeys, type IdempotencyKeys } from './idempotency-keys';

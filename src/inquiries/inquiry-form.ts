@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import type { Clock } from '../platform/clock';
-import type { ProgramCatalog } from '../programs/program-catalog';
-import type { Program } from '../programs/program-repository';
+import type { Program, ProgramCatalog } from '../programs';
 import type { FormTokens } from './form-token';
 import type { ConsentDisclosure } from './consent';
 import { EDUCATION_LEVELS } from '../leads';

@@ -1,5 +1,5 @@
 import type { LeadRepository, LeadTransaction, StoredLead } from '../leads';
-import type { OutboxRepository } from '../notifications/outbox-repository';
+import type { OutboxRepository } from '../outbox';
 import { createOfficeState, type OfficeHours } from '../office-hours';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';

@@ -1,5 +1,5 @@
 import { earliestOpenAt, type OfficeHours } from '../office-hours';
-import type { NotificationKind } from './outbox-repository';
+import type { NotificationKind } from '../outbox';
 
 export const MAX_ATTEMPTS = 10;
 const FIRST_DELAY_MS = 60_000;

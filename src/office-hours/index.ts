@@ -22,4 +22,4 @@ export {
 } from './office-labels';
 export { officeStatus, type OfficeStatus } from './office-status';
 export { createOfficeState, type OfficeState } from './office-state';
-export { officeHoursRouter } from './office-hours-routes';
+export { createOfficeBanner, type OfficeBanner } from './office-banner';

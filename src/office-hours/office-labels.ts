@@ -51,11 +51,18 @@ export interface BannerStatus {
 /** The banner on every page: "Open now — …" or "Closed — we'll reply Monday after 9:00 AM EST". */
 export function bannerStatus(office: OfficeHours, at: Date): BannerStatus {
   const situation = locate(office, at);
-  if (situation.open) return { open: true, text: 'Open now — an advisor will reply today' };
-  if (situation.opensAt === null) return { open: false, text: "Closed — we'll reply as soon as the office reopens" };
+  if (situation.open) return OPEN_BANNER;
+  return closedBanner(office, at, situation.opensAt === null ? null : new Date(situation.opensAt));
+}
+
+export const OPEN_BANNER: BannerStatus = Object.freeze({ open: true, text: 'Open now — an advisor will reply today' });
+
+/** The banner while closed at `at`, given the next opening (null: none within the horizon). */
+export function closedBanner(office: OfficeHours, at: Date, opensAt: Date | null): BannerStatus {
+  if (opensAt === null) return { open: false, text: "Closed — we'll reply as soon as the office reopens" };
 
   const now = inZone(office, at);
-  const opening = inZone(office, new Date(situation.opensAt));
+  const opening = inZone(office, opensAt);
   const days = calendarDaysBetween(now, opening);
   // A weekday name is unambiguous only within the coming week.
   const when =

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { currentClosing, isOpen, nextOpening } from './office-clock';
 import type { OfficeHours } from './schedule';
 
@@ -13,7 +14,9 @@ export interface OfficeState {
  * The office's state, worked out once per open or closed period instead of
  * on every request: the zone maths is a real cost at hundreds of inquiries a
  * second, and the answer only changes at the next opening or closing. Pure
- * apart from the memo: the instant is always the caller's.
+ * apart from the memo: the instant is always the caller's. A remembered state
+ * also ends at the office's midnight, so callers that word it relative to the
+ * day ("tomorrow", see office-banner.ts) may keep their words per state.
  */
 export function createOfficeState(office: OfficeHours) {
   let memo: { state: OfficeState; from: number; until: number } | undefined;
@@ -24,7 +27,9 @@ export function createOfficeState(office: OfficeHours) {
     const state: OfficeState = open
       ? { open, opensAt: null, closesAt: currentClosing(office, at) }
       : { open, opensAt: nextOpening(office, at), closesAt: null };
-    memo = { state, from: t, until: (open ? state.closesAt : state.opensAt)?.getTime() ?? Infinity };
+    const change = (open ? state.closesAt : state.opensAt)?.getTime() ?? Infinity;
+    const midnight = DateTime.fromMillis(t, { zone: office.timezone }).startOf('day').plus({ days: 1 }).toMillis();
+    memo = { state, from: t, until: Math.min(change, midnight) };
     return state;
   };
 }

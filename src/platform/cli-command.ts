@@ -1,4 +1,3 @@
-import type { Config } from '../config/config';
 import type { Database } from './database';
 import type { Logger } from './logger';
 
@@ -6,10 +5,11 @@ import type { Logger } from './logger';
  * The shape of an `npm run cli` command, shared by src/cli.ts and the
  * capabilities that contribute commands (staff/cli/staff-commands.ts), so
  * a command can live beside the code it drives and be tested without
- * starting the CLI process.
+ * starting the CLI process. `Settings` is the entry layer's configuration:
+ * the ground floor does not know its shape.
  */
-export interface CommandContext {
-  config: Config;
+export interface CommandContext<Settings = unknown> {
+  config: Settings;
   db: Database;
   /** The database's connection string, for commands that need plain node-postgres (streamed exports). */
   connectionString: string;
@@ -18,7 +18,7 @@ export interface CommandContext {
   print: (line: string) => void;
 }
 
-export type Command = { summary: string; run: (context: CommandContext) => Promise<void> };
+export type Command<Settings = unknown> = { summary: string; run: (context: CommandContext<Settings>) => Promise<void> };
 
 /** A mistake in how a command was called: printed as is, exit status 2. */
 export class UsageError extends Error {

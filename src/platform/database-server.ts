@@ -1,4 +1,3 @@
-import type { Config } from '../config/config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import type { Logger } from './logger';
 
@@ -10,10 +9,10 @@ export interface DatabaseServer {
 }
 
 /** DATABASE_URL when set, otherwise a real PostgreSQL started from DATA_DIR. */
-export async function openDatabaseServer(config: Config, logger: Logger): Promise<DatabaseServer> {
-  if (config.databaseUrl) return { connectionString: config.databaseUrl, stop: async () => undefined, embedded: false };
+export async function openDatabaseServer(settings: { databaseUrl: string | undefined; dataDir: string }, logger: Logger): Promise<DatabaseServer> {
+  if (settings.databaseUrl) return { connectionString: settings.databaseUrl, stop: async () => undefined, embedded: false };
   const server = await startEmbeddedPostgres({
-    dataDir: config.dataDir,
+    dataDir: settings.dataDir,
     // The server's own output is for debugging; lifecycle events are worth an info line.
     log: (event, fields) => (event === 'postgres.output' ? logger.debug({ event, ...fields }) : logger.info({ event, ...fields })),
   });

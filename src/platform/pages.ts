@@ -1,41 +1,42 @@
 import type { Response } from 'express';
-import type { Config } from '../config/config';
-import { bannerHoursLabel, bannerStatus, currentClosing, hoursLabel, isOpen, nextOpening, type BannerStatus } from '../office-hours';
 import type { Clock } from './clock';
 import type { Views } from './views';
+
+/** What the layout shows about the site on every page. */
+export interface SiteInfo {
+  name: string;
+  phone: string;
+  /** The posted hours, days first. */
+  hours: string;
+  /** The posted hours as the banner words them. */
+  bannerHours: string;
+}
+
+export interface Banner {
+  open: boolean;
+  text: string;
+}
 
 /**
  * Renders a page inside the shared layout. The layout needs the same few
  * things on every page (site name, phone, posted hours, live open/closed
  * status), so they are added here rather than by each route.
  */
-export function createPageRenderer(deps: { views: Views; config: Config; clock: Clock; assetVersion: string }) {
-  const { views, config, clock } = deps;
-  const postedHours = hoursLabel(config.officeHours);
-  const bannerHours = bannerHoursLabel(config.officeHours);
-
-  // The banner's words change only when the office opens or closes, or the
-  // day turns ("tomorrow" becomes "today"): work them out once a minute at most.
-  let banner: { status: BannerStatus; from: number; until: number } | undefined;
-  const currentBanner = (now: Date): BannerStatus => {
-    if (banner && now.getTime() >= banner.from && now.getTime() < banner.until) return banner.status;
-    const change = isOpen(config.officeHours, now) ? currentClosing(config.officeHours, now) : nextOpening(config.officeHours, now);
-    const until = Math.min(change?.getTime() ?? Infinity, now.getTime() - (now.getTime() % 60_000) + 60_000);
-    banner = { status: bannerStatus(config.officeHours, now), from: now.getTime(), until };
-    return banner.status;
-  };
+export function createPageRenderer(deps: { views: Views; site: SiteInfo; bannerAt: (at: Date) => Banner; clock: Clock; assetVersion: string }) {
+  const { views, site, bannerAt, clock } = deps;
+  const phoneHref = `tel:${site.phone.replace(/[^\d+]/g, '')}`;
 
   function renderHtml(template: string, data: Record<string, unknown>): string {
     const now = clock.now();
     return views.render(template, {
       ...data,
       site: {
-        name: config.siteName,
-        phone: config.admissionsPhone,
-        phoneHref: `tel:${config.admissionsPhone.replace(/[^\d+]/g, '')}`,
-        hours: postedHours,
-        bannerHours,
-        banner: currentBanner(now),
+        name: site.name,
+        phone: site.phone,
+        phoneHref,
+        hours: site.hours,
+        bannerHours: site.bannerHours,
+        banner: bannerAt(now),
         year: now.getUTCFullYear(),
         assetVersion: deps.assetVersion,
       },
@@ -52,7 +53,7 @@ export function createPageRenderer(deps: { views: Views; config: Config; clock: 
     /** Changes whenever the layout's live parts (the banner, the year) would render differently. */
     layoutVersion: () => {
       const now = clock.now();
-      return `${currentBanner(now).text}|${now.getUTCFullYear()}`;
+      return `${bannerAt(now).text}|${now.getUTCFullYear()}`;
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../platform/clock';
+import { createTtlCache } from '../platform/ttl-cache';
 import type { Program, ProgramRepository } from './program-repository';
 
 /**
@@ -8,19 +9,21 @@ import type { Program, ProgramRepository } from './program-repository';
  * values while we say we could not save it.
  */
 export function createProgramCatalog(deps: { programs: ProgramRepository; clock: Clock; ttlMs?: number }) {
-  const ttlMs = deps.ttlMs ?? 30_000;
-  let cached: { programs: Program[]; loadedAt: number } | undefined;
+  const fresh = createTtlCache<'active', Program[]>({ clock: deps.clock, ttlMs: deps.ttlMs ?? 30_000, max: 1 });
+  let lastKnown: Program[] = [];
   let loading: Promise<Program[]> | undefined;
 
   async function load(): Promise<Program[]> {
     const programs = await deps.programs.listActive();
-    cached = { programs, loadedAt: deps.clock.now().getTime() };
+    fresh.set('active', programs);
+    lastKnown = programs;
     return programs;
   }
 
   return {
     async active(): Promise<Program[]> {
-      if (cached && deps.clock.now().getTime() - cached.loadedAt < ttlMs) return cached.programs;
+      const cached = fresh.get('active');
+      if (cached) return cached;
       loading ??= load().finally(() => {
         loading = undefined;
       });
@@ -29,7 +32,7 @@ export function createProgramCatalog(deps: { programs: ProgramRepository; clock:
 
     /** The last list we saw, even if stale; for pages rendered while the database is down. */
     lastKnown(): Program[] {
-      return cached?.programs ?? [];
+      return lastKnown;
     },
   };
 }

@@ -2,17 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { buildFrontdesk } from '../../src/app';
+import { buildApp } from '../../src/app';
+import { buildDispatcher } from '../../src/dispatcher';
 import type { Dispatcher } from '../../src/notifications/dispatcher';
 import { loadConfig, type Config } from '../../src/config/config';
 import { seedIfEmpty } from '../../src/content/seed';
 import { ManualClock, type Clock } from '../../src/platform/clock';
 import { createDatabase, type Database } from '../../src/platform/database';
+import { createMailer } from '../../src/platform/mailer';
+import { createMetrics } from '../../src/platform/metrics';
 import type { Redis } from '../../src/platform/redis';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
-  app: ReturnType<typeof buildFrontdesk>['app'];
+  app: ReturnType<typeof buildApp>;
   /** The mail dispatcher, not started: tests call runOnce() at the instants they choose. */
   dispatcher: Dispatcher;
   db: Database;
@@ -54,7 +57,10 @@ export async function createTestApp(
   const clock = new ManualClock(options.now ?? OPEN_MONDAY);
   const logLines = options.logLines;
   const logger = logLines ? pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : pino({ level: 'silent' });
-  const { app, dispatcher, mailer } = buildFrontdesk({ config, db, clock: options.clock ?? clock, logger, redis: options.redis });
+  const metrics = createMetrics();
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
+  const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis, metrics });
+  const dispatcher = buildDispatcher({ config, db, clock: options.clock ?? clock, logger, mailer, registry: metrics.registry });
   return {
     app,
     dispatcher,

@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { Config } from '../../config/config';
 import { UsageError, type Command, type CommandContext } from '../../platform/cli-command';
 import { systemClock, type Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
@@ -62,11 +63,11 @@ function asUsage<T>(command: string, parse: () => T): T {
   }
 }
 
-export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string, Command> {
+export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string, Command<Config>> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? process.env;
   const readPassword = deps.readPassword ?? (() => promptForPassword());
-  const audit = (context: CommandContext) => createAuditLog({ db: context.db, clock });
+  const audit = (context: CommandContext<Config>) => createAuditLog({ db: context.db, clock });
 
   return {
     'staff:add': {

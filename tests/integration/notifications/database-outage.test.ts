@@ -4,7 +4,7 @@ import { createDispatcher } from '../../../src/notifications/dispatcher';
 import { createLeadRepository } from '../../../src/leads';
 import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
-import { createOutboxRepository, type OutboxRepository } from '../../../src/notifications/outbox-repository';
+import { createOutboxRepository, type OutboxRepository } from '../../../src/outbox/outbox-repository';
 import { createMailer, type Mailer } from '../../../src/platform/mailer';
 import { startProxyFor, type TcpProxy } from '../../helpers/tcp-proxy';
 import { json, postJson, validInquiry } from '../../helpers/inquiries';

@@ -4,7 +4,7 @@ import { createDispatcher } from '../../../src/notifications/dispatcher';
 import { createLeadRepository } from '../../../src/leads';
 import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
-import { createOutboxRepository } from '../../../src/notifications/outbox-repository';
+import { createOutboxRepository } from '../../../src/outbox/outbox-repository';
 import { loadConfig } from '../../../src/config/config';
 import { createMailer } from '../../../src/platform/mailer';
 import { Registry } from 'prom-client';

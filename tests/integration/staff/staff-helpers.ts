@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
+import type { Config } from '../../../src/config/config';
 import type { CommandContext } from '../../../src/platform/cli-command';
 import { createLogger } from '../../../src/platform/logger';
 import { hashPassword } from '../../../src/staff/accounts/passwords';
@@ -143,6 +144,6 @@ export async function insertLead(t: TestApp, fields: LeadFields = {}) {
 }
 
 /** A CLI command context on the test app's database, printing into `lines`. */
-export function commandContext(t: TestApp, args: string[], lines: string[] = []): CommandContext {
+export function commandContext(t: TestApp, args: string[], lines: string[] = []): CommandContext<Config> {
   return { config: t.config, db: t.db, connectionString: t.connectionString, logger: createLogger('silent'), args, print: (line) => void lines.push(line) };
 }

@@ -2,7 +2,8 @@ import express, { type ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { ManualClock } from '../../../src/platform/clock';
 import { isAppError } from '../../../src/platform/errors';
-import { createOfficeHours, officeHoursRouter } from '../../../src/office-hours';
+import { createOfficeHours } from '../../../src/office-hours';
+import { officeHoursRouter } from '../../../src/office-hours-api/http';
 
 function buildApp(now = '2026-11-29T15:30:00.000Z') {
   const officeHours = createOfficeHours({ timezone: 'America/New_York', hours: 'Mon-Fri 09:00-21:00' });

@@ -2,8 +2,7 @@ import express, { type Router } from 'express';
 import { DateTime } from 'luxon';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
-import { officeStatus } from './office-status';
-import type { OfficeHours } from './schedule';
+import { officeStatus, type OfficeHours } from '../office-hours';
 
 /** Date, time and an explicit offset: without one, "an instant" would depend on the server's zone. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;

@@ -1,0 +1,2 @@
+/** /healthz, /readyz and /metrics, for app.ts. */
+export { healthRouter } from './health-routes';

@@ -1,0 +1,6 @@
+/**
+ * The outbox: rows for anything sent later, queued in the transaction that
+ * causes them and claimed under a lease by whoever sends them. Its own
+ * capability so that intake can queue without depending on the senders.
+ */
+export { createOutboxRepository, OUTBOX_CHANNEL, type OutboxRepository, type ClaimedNotification, type NotificationKind } from './outbox-repository';

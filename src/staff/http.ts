@@ -1,0 +1,2 @@
+/** The staff workspace (/admin), for app.ts. */
+export { staffWorkspace } from './staff-workspace';
