@@ -22,7 +22,8 @@ import { officeHoursRouter } from './office-hours/office-hours-routes';
 import { accessLog } from './platform/access-log';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
-import { errorHandler, notFoundHandler, wantsJson } from './platform/http-errors';
+import { errors } from './platform/errors';
+import { errorHandler, notFoundHandler } from './platform/http-errors';
 import { createMailer, type Mailer } from './platform/mailer';
 import type { Logger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
@@ -99,12 +100,10 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
     ...config.inquiryRateLimit,
     redis: deps.redis,
     logger,
-    onLimited: (req, res) => {
+    onLimited: (_req, _res, next) => {
       inquiryMetrics.count('rate_limited');
       logger.info({ event: 'inquiry.rate_limited' });
-      const message = 'You have sent several questions in a short time. Please wait a few minutes and try again, or call us.';
-      if (wantsJson(req)) res.status(429).json({ error: 'rate_limited', message });
-      else renderPage(res, 'errors/error', { title: 'Please wait a moment', problem: { status: 429, message } }, 429);
+      next(errors.rateLimited());
     },
   });
 

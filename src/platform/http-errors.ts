@@ -4,9 +4,19 @@ import { errorBody, errors, isAppError, type AppError } from './errors';
 import { isDatabaseUnavailable } from './database';
 import type { RenderPage } from './pages';
 
-/** JSON for API callers, a page for people. */
+/**
+ * JSON for scripts, a page for people: the one rule for every error answer.
+ * /api/ and /metrics are always JSON. A browser names text/html in Accept.
+ * In the staff workspace (/admin) anything else is a script with an API
+ * token (curl accepts any type), so it gets JSON; on the public site, where
+ * crawlers and link previews send anything, only a client that takes JSON
+ * and not HTML does.
+ */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.path === '/metrics' || (!req.accepts('html') && Boolean(req.accepts('json')));
+  const path = `${req.baseUrl}${req.path}`;
+  if (path.startsWith('/api/') || path === '/metrics') return true;
+  if (path === '/admin' || path.startsWith('/admin/')) return !(req.get('accept') ?? '').includes('text/html');
+  return !req.accepts('html') && Boolean(req.accepts('json'));
 }
 
 /** Errors thrown by Express's own body parsers, turned into the app's error type. */
@@ -57,6 +67,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(errors.notFound(req.method === 'GET' || req.method === 'HEAD' ? undefined : 'Nothing here answers that method.'));
 };
 
+const PAGE_TITLES: Record<number, string> = { 404: 'Page not found', 429: 'Please wait a moment' };
+
 /**
  * The one place an error becomes a response. Expected errors (AppError)
  * answer with their status; anything else is a bug: logged, then a 500 that
@@ -72,6 +84,6 @@ export function errorHandler(deps: { logger: Logger; renderPage: RenderPage }): 
 
     if (problem.status === 503) res.set('Retry-After', '30');
     if (wantsJson(req)) return sendJsonError(res, problem);
-    deps.renderPage(res, 'errors/error', { title: problem.status === 404 ? 'Page not found' : 'Something went wrong', problem }, problem.status);
+    deps.renderPage(res, 'errors/error', { title: PAGE_TITLES[problem.status] ?? 'Something went wrong', problem }, problem.status);
   };
 }
