@@ -29,6 +29,9 @@
  *     errors.rateLimited()                429 rate_limited
  *     errors.internal()                   500 internal_error     what every unexpected error becomes
  *     errors.serviceUnavailable(message?) 503 service_unavailable
+ * - In an `npm run cli` command, `throw cliErrors.usage(message)` for a
+ *   mistake in how it was called (exit status 2), `cliErrors.failed(message)`
+ *   when it could not do its work (exit status 1); cli.ts prints one line.
  *
  * Error classes that live elsewhere, and why they stay classes:
  * - ConfigError (config/config.ts): names the bad variable; boot and the CLI
@@ -145,3 +148,33 @@ export function errorBody(error: AppError): ErrorBody {
     ...(error.issues ? { issues: error.issues } : {}),
   };
 }
+
+// ---------------------------------------------------------------- CLI
+
+/** A failed `npm run cli` command: cli.ts prints its message as one line and exits with `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    readonly exitCode: 1 | 2,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CliError';
+  }
+}
+
+/** A mistake in how a command was called: exit status 2, and nothing was changed. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super('usage', 2, message);
+    this.name = 'UsageError';
+  }
+}
+
+export const cliErrors = {
+  usage: (message: string) => new UsageError(message),
+  /** The command was called correctly but could not do its work. */
+  failed: (message: string, cause?: unknown) => new CliError('command_failed', 1, message, cause === undefined ? undefined : { cause }),
+  invalidArticleFile: (source: string, problem: string) => new CliError('invalid_article_file', 1, `${source}: ${problem}`),
+};

@@ -1,4 +1,4 @@
-import { AppError, errorBody, errors } from '../../../src/platform/errors';
+import { AppError, CliError, cliErrors, errorBody, errors, UsageError } from '../../../src/platform/errors';
 
 const entries = Object.entries(errors);
 
@@ -57,5 +57,28 @@ describe('The error catalogue', () => {
   test('when the database is down, then service_unavailable keeps the cause for the log', () => {
     const cause = new Error('connect ECONNREFUSED');
     expect(errors.serviceUnavailable(undefined, cause)).toMatchObject({ status: 503, message: expect.stringContaining('try again'), cause });
+  });
+});
+
+describe('The CLI errors', () => {
+  test('when a command is called wrongly, then the error is a UsageError with exit status 2', () => {
+    const error = cliErrors.usage('staff:add needs --email');
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toMatchObject({ exitCode: 2, code: 'usage', message: 'staff:add needs --email' });
+  });
+
+  test('when a command cannot do its work, then the error has exit status 1 and is not a usage error', () => {
+    const error = cliErrors.failed('there is no staff account for ghost@college.test');
+    expect(error).toBeInstanceOf(CliError);
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect(error).toMatchObject({ exitCode: 1, code: 'command_failed' });
+  });
+
+  test('when an article file is bad, then the message names the file, exit status 1', () => {
+    expect(cliErrors.invalidArticleFile('intro.md', 'the article has no body below its front matter')).toMatchObject({
+      exitCode: 1,
+      code: 'invalid_article_file',
+      message: 'intro.md: the article has no body below its front matter',
+    });
   });
 });
