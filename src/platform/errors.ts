@@ -32,12 +32,16 @@
  * - In an `npm run cli` command, `throw cliErrors.usage(message)` for a
  *   mistake in how it was called (exit status 2), `cliErrors.failed(message)`
  *   when it could not do its work (exit status 1); cli.ts prints one line.
+ * - When a process cannot start until an operator acts, a StartupError:
+ *   database_not_started (database-server.ts; embedded-postgres.ts stands
+ *   alone and throws a plain Error) or migration_failed (MigrationError).
  *
  * Error classes that live elsewhere, and why they stay classes:
  * - ConfigError (config/config.ts): names the bad variable; boot and the CLI
  *   print it as one line and exit 1. Platform code may not import config.
  * - ScheduleError (office-hours/schedule.ts): the office-hours core imports
  *   nothing; configuration turns it into a ConfigError naming its variable.
+ * - MigrationError (platform/migrations.ts): a StartupError.
  * - IdempotencyConflict (inquiries/lead-repository.ts): a signal between the
  *   repository and submitInquiry that is never shown to anyone.
  *
@@ -178,3 +182,17 @@ export const cliErrors = {
   failed: (message: string, cause?: unknown) => new CliError('command_failed', 1, message, cause === undefined ? undefined : { cause }),
   invalidArticleFile: (source: string, problem: string) => new CliError('invalid_article_file', 1, `${source}: ${problem}`),
 };
+
+// ---------------------------------------------------------------- start-up
+
+/** The process cannot start until an operator acts: logged as one fatal line, exit status 1. */
+export class StartupError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
