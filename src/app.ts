@@ -15,7 +15,8 @@ import { officeHoursRouter } from './office-hours-api/http';
 import { accessLog } from './platform/access-log';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
-import { errorHandler, notFoundHandler, wantsJson } from './platform/http-errors';
+import { errorHandler, notFoundHandler } from './platform/http-errors';
+import { errors } from './platform/errors';
 import type { Logger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createPageRenderer } from './platform/pages';
@@ -81,12 +82,10 @@ export function buildApp(deps: AppDeps): express.Express {
     ...config.inquiryRateLimit,
     redis: deps.redis,
     logger,
-    onLimited: (req, res) => {
+    onLimited: (_req, _res, next) => {
       inquiryMetrics.count('rate_limited');
       logger.info({ event: 'inquiry.rate_limited' });
-      const message = 'You have sent several questions in a short time. Please wait a few minutes and try again, or call us.';
-      if (wantsJson(req)) res.status(429).json({ error: 'rate_limited', message });
-      else renderPage(res, 'errors/error', { title: 'Please wait a moment', problem: { status: 429, message } }, 429);
+      next(errors.rateLimited());
     },
   });
 

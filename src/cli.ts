@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createArticleRepository, parseArticleFile } from './articles';
 import { ConfigError, loadConfig, type Config } from './config/config';
-import { UsageError, type Command } from './platform/cli-command';
+import type { Command } from './platform/cli-command';
 import { createDatabase } from './platform/database';
 import { openDatabaseServer } from './platform/database-server';
+import { CliError, cliErrors, UsageError } from './platform/errors';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
 import { createStaffCommands } from './staff';
@@ -20,7 +21,7 @@ const commands: Record<string, Command<Config>> = {
     summary: 'articles:import FILE.md [FILE.md …]   add or update articles from Markdown with front matter',
     async run({ db, args, print }) {
       const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
-      if (positionals.length === 0) throw new UsageError('articles:import needs at least one Markdown file');
+      if (positionals.length === 0) throw cliErrors.usage('articles:import needs at least one Markdown file');
       const articles = createArticleRepository(db);
       for (const file of positionals) {
         const article = parseArticleFile(readFileSync(file, 'utf8'), file);
@@ -70,7 +71,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${error instanceof ConfigError || error instanceof UsageError ? message : `Error: ${message}`}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    // Usage and configuration mistakes are already sentences for the operator; anything else reads as a failure.
+    process.stderr.write(`${error instanceof UsageError || error instanceof ConfigError ? message : `Error: ${message}`}\n`);
+    process.exit(error instanceof CliError ? error.exitCode : 1);
   },
 );

@@ -1,8 +1,13 @@
 import matter from 'gray-matter';
 import { z } from 'zod';
+import { cliErrors } from '../platform/errors';
 import type { Article } from './article-repository';
 
-/** An article file is Markdown with YAML front matter; see prisma/seed/articles for examples. */
+/**
+ * An article file is Markdown with YAML front matter; see prisma/seed/articles
+ * for examples. A bad file is refused with the file's name and what is wrong,
+ * for the person running `articles:import`.
+ */
 const frontMatter = z.object({
   slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase words joined by dashes, like paying-for-college'),
   title: z.string().trim().min(1).max(200),
@@ -12,23 +17,19 @@ const frontMatter = z.object({
   summary: z.string().trim().min(1).max(400),
 });
 
-export class ArticleFileError extends Error {
-  override name = 'ArticleFileError';
-}
-
 export function parseArticleFile(text: string, source = 'article'): Article {
   let parsed: matter.GrayMatterFile<string>;
   try {
     parsed = matter(text);
   } catch (error) {
-    throw new ArticleFileError(`${source}: front matter is not valid YAML (${(error as Error).message})`);
+    throw cliErrors.invalidArticleFile(source, `front matter is not valid YAML (${(error as Error).message})`);
   }
   const result = frontMatter.safeParse(parsed.data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new ArticleFileError(`${source}: front matter "${issue.path.join('.') || 'fields'}" ${issue.message}`);
+    throw cliErrors.invalidArticleFile(source, `front matter "${issue.path.join('.') || 'fields'}" ${issue.message}`);
   }
   const body = parsed.content.trim();
-  if (!body) throw new ArticleFileError(`${source}: the article has no body below its front matter`);
+  if (!body) throw cliErrors.invalidArticleFile(source, 'the article has no body below its front matter');
   return { ...result.data, body };
 }

@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock';
-import { notFound } from '../platform/errors';
+import { errors } from '../platform/errors';
 import { createTtlCache } from '../platform/ttl-cache';
 import type { RenderPage } from '../platform/pages';
 import type { ArticleCache } from './article-cache';
@@ -42,11 +42,11 @@ export function articleRouter(deps: ArticleRouteDeps): express.Router {
   router.get('/', async (req, res) => {
     // A nonsense page or category is a page that does not exist, not an error.
     const query = indexQuery.safeParse({ page: first(req.query.page), category: first(req.query.category) });
-    if (!query.success) throw notFound();
+    if (!query.success) throw errors.notFound();
     const { page, category } = query.data;
     const [{ articles, total }, categories] = await Promise.all([deps.articles.listPage({ page, category }), deps.articles.categories()]);
     const pages = Math.max(1, Math.ceil(total / ARTICLES_PER_PAGE));
-    if (page > pages || (category && total === 0)) throw notFound();
+    if (page > pages || (category && total === 0)) throw errors.notFound();
 
     const link = (target: number) => `/?${new URLSearchParams({ ...(category ? { category } : {}), ...(target > 1 ? { page: String(target) } : {}) })}`.replace(/\?$/, '');
     res.set('Cache-Control', 'public, max-age=60');
@@ -81,7 +81,7 @@ export function articleRouter(deps: ArticleRouteDeps): express.Router {
   router.get('/articles/:slug', async (req, res) => {
     const slug = req.params.slug;
     const parts = await articlePage(slug);
-    if (!parts) throw notFound('We could not find that article. It may have moved or been retired.');
+    if (!parts) throw errors.notFound('We could not find that article. It may have moved or been retired.');
     const values = deps.articleAside?.fill(req, { slug }) ?? [];
     const body = Buffer.concat(parts.flatMap((part, index) => (index < values.length ? [part, Buffer.from(values[index]!)] : [part])));
     // The banner shows live office status, and the form carries this visitor's
@@ -102,6 +102,7 @@ function splitAt(html: string, markers: readonly string[]): string[] {
   let rest = html;
   for (const marker of markers) {
     const at = rest.indexOf(marker);
+    // A programmer error: the template and this code disagree about its slots.
     if (at === -1) throw new Error(`The article template lost the slot ${marker}`);
     pieces.push(rest.slice(0, at));
     rest = rest.slice(at + marker.length);

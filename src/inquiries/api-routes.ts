@@ -1,13 +1,12 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../platform/clock';
-import { AppError } from '../platform/errors';
+import { errors } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { FormTokens } from './form-token';
 import { IdempotencyConflict, requestHash, type IdempotencyKeys, type StoredResponse } from './idempotency-keys';
 import { BODY_LIMIT, sameOrigin, sender } from './inquiry-guards';
 import type { InquiryMetrics } from './inquiry-metrics';
-import type { FieldIssue } from './inquiry-schema';
 import type { SubmitInquiry } from './submit-inquiry';
 
 export interface ApiRouteDeps {
@@ -41,7 +40,7 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
   const apiUrl = `${deps.baseUrl}/api/inquiries`;
 
   const requireJson: RequestHandler = (req, _res, next) => {
-    if (!req.is('application/json')) throw new AppError('unsupported_media_type', 415, 'Send the inquiry as JSON with Content-Type: application/json.');
+    if (!req.is('application/json')) throw errors.unsupportedMediaType();
     next();
   };
 
@@ -50,25 +49,23 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
     res.status(response.statusCode).json(response.body);
   }
 
-  const keyReused = () => new AppError('idempotency_key_reused', 422, 'This Idempotency-Key was already used with a different inquiry.');
-
   async function submitJson(req: Request, res: Response) {
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       deps.metrics.count('invalid');
-      return sendIssues(res, [{ path: 'body', message: 'Send a JSON object with the inquiry fields.' }]);
+      throw errors.validationFailed([{ path: 'body', message: 'Send a JSON object with the inquiry fields.' }]);
     }
     const fields = body as Record<string, unknown>;
     const key = req.get('idempotency-key');
     if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw new AppError('invalid_idempotency_key', 400, `Idempotency-Key must be 1–${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`);
+      throw errors.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY);
     }
     let sentTooFast = false;
     if (fields.formToken !== undefined && fields.formToken !== null && fields.formToken !== '') {
       const token = deps.formTokens.check(fields.formToken, deps.clock.now());
       if (!token.valid) {
         deps.metrics.count('invalid');
-        throw new AppError('invalid_form_token', 400, 'formToken is not one we issued, or it is more than 24 hours old. Fetch the form again.');
+        throw errors.invalidFormToken();
       }
       sentTooFast = token.tooFast;
     }
@@ -76,11 +73,11 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
     const hash = key ? requestHash(fields) : '';
     if (hash === null) {
       deps.metrics.count('invalid');
-      return sendIssues(res, [{ path: 'body', message: 'The inquiry is nested too deeply to be read.' }]);
+      throw errors.validationFailed([{ path: 'body', message: 'The inquiry is nested too deeply to be read.' }]);
     }
     const previous = key ? await deps.idempotencyKeys.find(key, deps.clock.now()) : null;
     if (previous) {
-      if (previous.requestHash !== hash) throw keyReused();
+      if (previous.requestHash !== hash) throw errors.idempotencyKeyReused();
       return replay(res, previous);
     }
 
@@ -103,10 +100,10 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
 
     switch (result.outcome) {
       case 'replayed':
-        if (result.winner.requestHash !== hash) throw keyReused();
+        if (result.winner.requestHash !== hash) throw errors.idempotencyKeyReused();
         return replay(res, result.winner);
       case 'invalid':
-        return sendIssues(res, result.issues);
+        throw errors.validationFailed(result.issues);
       case 'spam':
         // Indistinguishable from success for the sender.
         return res.status(201).json(acceptedBody(result.lead?.id ?? uuidv7(), result.notifyAdmissionsAt));
@@ -118,8 +115,4 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
 
   router.post('/api/inquiries', sameOrigin(deps.baseUrl, deps.logger), deps.rateLimit, requireJson, express.json({ limit: BODY_LIMIT, strict: true }), submitJson);
   return router;
-}
-
-function sendIssues(res: Response, issues: FieldIssue[]): void {
-  res.status(422).json({ error: 'validation_failed', issues });
 }

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../platform/errors';
+import { errors } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 
 /** An inquiry is a few KB; both endpoints refuse bodies larger than this. */
@@ -12,7 +12,7 @@ export function sameOrigin(baseUrl: string, logger: Logger): RequestHandler {
     const origin = req.get('origin');
     if (origin !== undefined && origin !== siteOrigin) {
       logger.info({ event: 'inquiry.foreign_origin' });
-      throw new AppError('forbidden_origin', 403, 'This form can only be sent from our own pages.');
+      throw errors.forbiddenOrigin();
     }
     next();
   };

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { DateTime } from 'luxon';
 import type { Clock } from '../platform/clock';
-import { AppError } from '../platform/errors';
+import { errors } from '../platform/errors';
 import { officeStatus, type OfficeHours } from '../office-hours';
 
 /** Date, time and an explicit offset: without one, "an instant" would depend on the server's zone. */
@@ -20,17 +20,13 @@ export function officeHoursRouter(deps: { officeHours: OfficeHours; clock: Clock
 
 function parseInstant(value: unknown): Date {
   if (typeof value !== 'string') {
-    throw new AppError('invalid_at', 400, '"at" must be given once, as an ISO-8601 instant such as 2026-11-29T15:30:00Z');
+    throw errors.invalidAt();
   }
   // An unencoded "+05:00" in a query string arrives as " 05:00"; read it as meant.
   const text = value.trim().replace(/(:\d{2}(?:\.\d+)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
   const instant = INSTANT.test(text) ? DateTime.fromISO(text, { setZone: true }) : null;
   if (!instant?.isValid) {
-    throw new AppError(
-      'invalid_at',
-      400,
-      `"at" must be an ISO-8601 instant with a time zone offset, such as 2026-11-29T15:30:00Z; got "${value.slice(0, 64)}"`,
-    );
+    throw errors.invalidAt(value);
   }
   return instant.toJSDate();
 }

@@ -18,9 +18,6 @@ export interface CommandContext<Settings = unknown> {
   print: (line: string) => void;
 }
 
+/** A command refuses with `cliErrors.usage` (exit status 2) or fails with `cliErrors.failed` (exit status 1). */
 export type Command<Settings = unknown> = { summary: string; run: (context: CommandContext<Settings>) => Promise<void> };
 
-/** A mistake in how a command was called: printed as is, exit status 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}

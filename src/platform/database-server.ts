@@ -1,4 +1,5 @@
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { StartupError } from './errors';
 import type { Logger } from './logger';
 
 export interface DatabaseServer {
@@ -15,6 +16,9 @@ export async function openDatabaseServer(settings: { databaseUrl: string | undef
     dataDir: settings.dataDir,
     // The server's own output is for debugging; lifecycle events are worth an info line.
     log: (event, fields) => (event === 'postgres.output' ? logger.debug({ event, ...fields }) : logger.info({ event, ...fields })),
+  }).catch((error: unknown) => {
+    // embedded-postgres.ts stands alone (it is tested as a lone file), so its one plain Error, already worded for the operator, is typed here.
+    throw new StartupError('database_not_started', error instanceof Error ? error.message : String(error), { cause: error });
   });
   logger.info({ event: 'database.embedded_started', port: server.port });
   return { connectionString: server.connectionString(), stop: () => server.stop(), embedded: true };

@@ -1,30 +1,40 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger';
-import { AppError, isAppError } from './errors';
+import { errorBody, errors, isAppError, type AppError } from './errors';
 import { isDatabaseUnavailable } from './database';
 import type { RenderPage } from './pages';
 
-/** JSON for API callers, a page for people. */
+/**
+ * JSON for scripts, a page for people: the one rule for every error answer.
+ * /api/ and /metrics are always JSON. A browser names text/html in Accept.
+ * In the staff workspace (/admin) anything else is a script with an API
+ * token (curl accepts any type), so it gets JSON; on the public site, where
+ * crawlers and link previews send anything, only a client that takes JSON
+ * and not HTML does.
+ */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.path === '/metrics' || (!req.accepts('html') && Boolean(req.accepts('json')));
+  const path = `${req.baseUrl}${req.path}`;
+  if (path.startsWith('/api/') || path === '/metrics') return true;
+  if (path === '/admin' || path.startsWith('/admin/')) return !(req.get('accept') ?? '').includes('text/html');
+  return !req.accepts('html') && Boolean(req.accepts('json'));
 }
 
 /** Errors thrown by Express's own body parsers, turned into the app's error type. */
 function fromBodyParser(error: { type?: string }): AppError | undefined {
   switch (error.type) {
     case 'entity.too.large':
-      return new AppError('payload_too_large', 413, 'The request body is too large.');
+      return errors.payloadTooLarge();
     case 'entity.parse.failed':
-      return new AppError('malformed_json', 400, 'The request body is not valid JSON.');
+      return errors.malformedJson();
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('unsupported_encoding', 415, 'The request body uses an encoding this server does not accept.');
+      return errors.unsupportedEncoding();
     case 'request.aborted':
-      return new AppError('request_aborted', 400, 'The request was aborted before its body arrived.');
+      return errors.requestAborted();
     case 'request.size.invalid':
-      return new AppError('bad_request', 400, 'The request body did not match its Content-Length.');
+      return errors.badRequest('The request body did not match its Content-Length.');
     case 'parameters.too.many':
-      return new AppError('payload_too_large', 413, 'The form has too many fields.');
+      return errors.payloadTooLarge('The form has too many fields.');
     default:
       return undefined;
   }
@@ -32,26 +42,32 @@ function fromBodyParser(error: { type?: string }): AppError | undefined {
 
 export function toAppError(error: unknown): AppError | undefined {
   if (isAppError(error)) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new AppError('service_unavailable', 503, 'We cannot save or show this right now. Please try again in a few minutes.', undefined, { cause: error });
-  }
+  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(undefined, error);
   if (error && typeof error === 'object') {
     const parserError = error as { type?: string; status?: unknown; expose?: unknown };
     const known = fromBodyParser(parserError);
     if (known) return known;
     // Other body-reading failures that say they are the client's fault, such
-    // as a gzip body that does not decompress.
+    // as a gzip body that does not decompress or a form nested too deep: the
+    // parsers in use raise these only as 400s.
     if (parserError.expose === true && typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      return new AppError('bad_request', parserError.status, 'The request body could not be read.');
+      return errors.badRequest('The request body could not be read.');
     }
   }
-  if (error instanceof URIError) return new AppError('bad_request', 400, 'The address is malformed.');
+  if (error instanceof URIError) return errors.badRequest('The address is malformed.');
   return undefined;
 }
 
+/** Every JSON error answer goes through here, so they all have one shape. */
+export function sendJsonError(res: Response, error: AppError): void {
+  res.status(error.status).json(errorBody(error));
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError('not_found', 404, req.method === 'GET' || req.method === 'HEAD' ? 'The page you asked for does not exist.' : 'Nothing here answers that method.'));
+  next(errors.notFound(req.method === 'GET' || req.method === 'HEAD' ? undefined : 'Nothing here answers that method.'));
 };
+
+const PAGE_TITLES: Record<number, string> = { 404: 'Page not found', 429: 'Please wait a moment' };
 
 /**
  * The one place an error becomes a response. Expected errors (AppError)
@@ -62,15 +78,12 @@ export function errorHandler(deps: { logger: Logger; renderPage: RenderPage }): 
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const known = toAppError(error);
-    const problem = known ?? new AppError('internal_error', 500, 'Something went wrong on our side. Please try again.');
+    const problem = known ?? errors.internal();
     if (!known) deps.logger.error({ event: 'http.unhandled_error', err: error, method: req.method, route: req.route?.path }, 'unhandled error');
     else if (problem.status === 503) deps.logger.warn({ event: 'database.unavailable', method: req.method, path: req.path });
 
     if (problem.status === 503) res.set('Retry-After', '30');
-    if (wantsJson(req)) {
-      res.status(problem.status).json({ error: problem.code, message: problem.message, ...(problem.details ? { issues: problem.details } : {}) });
-      return;
-    }
-    deps.renderPage(res, 'errors/error', { title: problem.status === 404 ? 'Page not found' : 'Something went wrong', problem }, problem.status);
+    if (wantsJson(req)) return sendJsonError(res, problem);
+    deps.renderPage(res, 'errors/error', { title: PAGE_TITLES[problem.status] ?? 'Something went wrong', problem }, problem.status);
   };
 }

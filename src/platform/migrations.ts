@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { StartupError } from './errors';
 import type { Logger } from './logger';
 
 /**
@@ -34,8 +35,12 @@ export function readMigrations(directory = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export class MigrationError extends Error {
-  override name = 'MigrationError';
+/** A migration that cannot run: the database needs an operator before the app can start. */
+export class MigrationError extends StartupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('migration_failed', message, options);
+    this.name = 'MigrationError';
+  }
 }
 
 /** Returns the names of the migrations this call applied (empty when up to date). */

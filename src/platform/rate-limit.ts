@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MemoryStore, rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { Logger } from './logger';
@@ -16,7 +16,8 @@ export interface RateLimitOptions {
   logger: Logger;
   /** Key per client; defaults to the client IP (honouring TRUST_PROXY through req.ip). */
   key?: (req: Request) => string;
-  onLimited: (req: Request, res: Response) => void;
+  /** Answers a refused request, or passes an error on to the error handler. */
+  onLimited: (req: Request, res: Response, next: NextFunction) => void;
 }
 
 /**
@@ -40,7 +41,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     },
     ...(options.redis ? { store: new RedisWithFallbackStore(name, options.redis, logger) } : {}),
     ...(options.key ? { keyGenerator: options.key } : {}),
-    handler: (req, res) => options.onLimited(req, res),
+    handler: (req, res, next) => options.onLimited(req, res, next),
   });
 }
 

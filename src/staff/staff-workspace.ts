@@ -1,17 +1,16 @@
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import type { Config } from '../config/config';
 import { createLeadRepository } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
-import { AppError } from '../platform/errors';
-import { toAppError } from '../platform/http-errors';
+import { errors } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { RenderPage } from '../platform/pages';
 import type { Redis } from '../platform/redis';
 import { createProgramRepository } from '../programs';
 import { createApiTokens } from './accounts/api-tokens';
 import { createStaffUsers } from './accounts/staff-users';
-import { authenticate, prefersHtml } from './auth/authentication';
+import { authenticate } from './auth/authentication';
 import { loginRouter } from './auth/login-routes';
 import { createSignIn } from './auth/sign-in';
 import { staffSession } from './auth/staff-session';
@@ -46,7 +45,7 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
     // Only an app built without its connection string gets here (worker.ts, which serves no HTTP, and some tests); server.ts always passes it.
     logger.debug({ event: 'staff.workspace_unavailable', reason: 'no database connection string' });
     router.use('/admin', () => {
-      throw new AppError('service_unavailable', 503, 'The staff workspace is not connected to the database.');
+      throw errors.serviceUnavailable('The staff workspace is not connected to the database.');
     });
     return router;
   }
@@ -66,17 +65,5 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
   router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));
   router.use(auditRouter({ audit, renderStaffPage }));
-  router.use('/admin', staffJsonErrors);
   return router;
-}
-
-/**
- * Scripts (anything not asking for text/html, like curl) get expected staff
- * errors as JSON, as they get their 401s; people get the site's error page
- * from the app's own handler.
- */
-const staffJsonErrors: ErrorRequestHandler = (error, req, res, next) => {
-  const known = toAppError(error);
-  if (!known || known.status >= 500 || res.headersSent || prefersHtml(req)) return next(error);
-  res.status(known.status).json({ error: known.code, message: known.message, ...(known.details ? { issues: known.details } : {}) });
 }

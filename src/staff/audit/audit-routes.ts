@@ -1,7 +1,7 @@
 import express from 'express';
-import type { ErrorIssue } from '../../platform/errors';
+import { errors, type ErrorIssue } from '../../platform/errors';
 import { requireAdmin, requireStaff } from '../auth/authentication';
-import { invalidFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
+import { singleValue, UUID_PATTERN } from '../leads/lead-filters';
 import { STATUS_LABELS, isLeadStatus } from '../../leads';
 import type { RenderStaffPage } from '../staff-pages';
 import { AUDIT_ACTION_LABELS, type AuditAction, type AuditEventView, type AuditLog } from './audit-log';
@@ -24,7 +24,7 @@ export function auditRouter(deps: { audit: AuditLog; renderStaffPage: RenderStaf
       if (value !== undefined && !UUID_PATTERN.test(value)) issues.push({ path: name, message: `${name} must be an audit record id.` });
     }
     if (action !== undefined && !(action in AUDIT_ACTION_LABELS)) issues.push({ path: 'action', message: 'Choose an action from the list.' });
-    if (issues.length > 0) throw invalidFilters(issues);
+    if (issues.length > 0) throw errors.invalidFilter(issues);
 
     const page = await deps.audit.list({ before, after, action, limit: PAGE_SIZE });
     const link = (extra: Record<string, string>) => `/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString()}`;

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Session, SessionData } from 'express-session';
 import type { Clock } from '../../platform/clock';
-import { AppError } from '../../platform/errors';
+import { errors } from '../../platform/errors';
+import { sendJsonError, wantsJson } from '../../platform/http-errors';
 import type { ApiTokens } from '../accounts/api-tokens';
 import type { StaffRole, StaffUsers } from '../accounts/staff-users';
 import { IDLE_TIMEOUT_MS, MAX_SESSION_MS } from './staff-session';
@@ -23,6 +24,7 @@ export function currentStaff(res: Response): StaffPrincipal | undefined {
 /** Like currentStaff, for routes behind requireStaff. */
 export function signedInStaff(res: Response): StaffPrincipal {
   const staff = currentStaff(res);
+  // A programmer error, not a visitor's: the route forgot requireStaff.
   if (!staff) throw new Error('signedInStaff() on a route without requireStaff');
   return staff;
 }
@@ -32,14 +34,10 @@ export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-/** People's browsers send Accept: text/html; scripts (curl, fetch, CRM jobs) do not, and get JSON answers. */
-export function prefersHtml(req: Request): boolean {
-  return (req.get('accept') ?? '').includes('text/html');
-}
-
 /**
  * Who is asking: an `Authorization: Bearer` token (a bad one is a 401 at
- * once), or the session's user, as long as the session is neither idle past
+ * once, in JSON whatever the Accept header: only scripts send tokens), or
+ * the session's user, as long as the session is neither idle past
  * IDLE_TIMEOUT_MS nor older than MAX_SESSION_MS and the account is still
  * enabled. An ended session is replaced by an empty one, so the login page
  * can still hand out a CSRF token in the same request.
@@ -52,8 +50,7 @@ export function authenticate(deps: { users: StaffUsers; tokens: ApiTokens; clock
       const owner = match ? await deps.tokens.authenticate(match[1]!, deps.clock.now()) : null;
       if (!owner) {
         res.set('WWW-Authenticate', 'Bearer realm="frontdesk", error="invalid_token"');
-        res.status(401).json({ error: 'invalid_token', message: 'The API token is malformed, unknown or revoked, or its account is disabled.' });
-        return;
+        return sendJsonError(res, errors.invalidToken());
       }
       res.locals.staff = { id: owner.staffUserId, email: owner.email, name: owner.name, role: owner.role, via: 'token', tokenId: owner.tokenId } satisfies StaffPrincipal;
       return next();
@@ -86,7 +83,7 @@ export function regenerate(session: Session & Partial<SessionData>): Promise<voi
  */
 export const requireStaff: RequestHandler = (req, res, next) => {
   if (currentStaff(res)) return next();
-  if (prefersHtml(req)) {
+  if (!wantsJson(req)) {
     const params = new URLSearchParams();
     if (req.method === 'GET') params.set('next', req.originalUrl);
     if (res.locals.sessionExpired) params.set('expired', '1');
@@ -95,17 +92,17 @@ export const requireStaff: RequestHandler = (req, res, next) => {
     return;
   }
   res.set('WWW-Authenticate', 'Bearer realm="frontdesk"');
-  res.status(401).json({ error: 'unauthenticated', message: 'Sign in at /admin/login, or send an API token as Authorization: Bearer <token>.' });
+  throw errors.unauthenticated();
 };
 
 /** Changes (forms) need a signed-in person with a session: tokens are for reading and exporting. */
 export const requireSession: RequestHandler = (_req, res, next) => {
-  if (currentStaff(res)?.via !== 'web') throw new AppError('session_required', 403, 'Sign in to make changes; API tokens can only read and export.');
+  if (currentStaff(res)?.via !== 'web') throw errors.sessionRequired();
   next();
 };
 
 export const requireAdmin: RequestHandler = (_req, res, next) => {
-  if (currentStaff(res)?.role !== 'admin') throw new AppError('forbidden', 403, 'Only administrators can see this page.');
+  if (currentStaff(res)?.role !== 'admin') throw errors.forbidden();
   next();
 };
 

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
-import { AppError } from '../../platform/errors';
+import { errors } from '../../platform/errors';
 
 /**
  * Synchroniser-token CSRF protection (csrf-sync): one random token per
@@ -26,7 +26,7 @@ export function csrfToken(req: Request): string | null {
 /** After the body parser: a POST without the session's token is refused with 403. */
 export const verifyCsrf: RequestHandler = (req, _res, next) => {
   if (!req.session || !csrf.isRequestValid(req)) {
-    throw new AppError('invalid_csrf_token', 403, 'This form has expired or did not come from this site. Go back, reload the page and try again.');
+    throw errors.invalidCsrfToken();
   }
   next();
 };

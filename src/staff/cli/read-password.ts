@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { UsageError } from '../../platform/cli-command';
+import { cliErrors } from '../../platform/errors';
 
 /**
  * The password for `staff:add` when FRONTDESK_PASSWORD is not set. In a
@@ -9,12 +9,12 @@ import { UsageError } from '../../platform/cli-command';
 export async function readPassword(input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
   if (!input.isTTY) {
     const line = await firstLine(input);
-    if (line === undefined) throw new UsageError('No password: set FRONTDESK_PASSWORD, or type it when asked.');
+    if (line === undefined) throw cliErrors.usage('No password: set FRONTDESK_PASSWORD, or type it when asked.');
     return line;
   }
   const first = await ask('Password (at least 12 characters): ', input, output);
   const second = await ask('Repeat the password: ', input, output);
-  if (first !== second) throw new UsageError('The two passwords differ; nothing was changed.');
+  if (first !== second) throw cliErrors.usage('The two passwords differ; nothing was changed.');
   return first;
 }
 
@@ -50,7 +50,7 @@ function ask(prompt: string, input: NodeJS.ReadStream, output: NodeJS.WriteStrea
     const onData = (chunk: Buffer) => {
       for (const character of chunk.toString('utf8')) {
         if (character === '\r' || character === '\n') return finish();
-        if (character === '\u0003') return finish(new UsageError('Cancelled.'));
+        if (character === '\u0003') return finish(cliErrors.usage('Cancelled.'));
         if (character === '\u007f' || character === '\b') value = value.slice(0, -1);
         else value += character;
       }

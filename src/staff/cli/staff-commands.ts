@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Config } from '../../config/config';
-import { UsageError, type Command, type CommandContext } from '../../platform/cli-command';
+import type { Command, CommandContext } from '../../platform/cli-command';
 import { systemClock, type Clock } from '../../platform/clock';
-import { AppError } from '../../platform/errors';
+import { cliErrors, isAppError } from '../../platform/errors';
 import { createApiTokens } from '../accounts/api-tokens';
 import { hashPassword, passwordProblem } from '../accounts/passwords';
 import { createStaffUsers, normaliseEmail, STAFF_ROLES, type StaffRole } from '../accounts/staff-users';
@@ -22,8 +22,10 @@ import { readPassword as promptForPassword } from './read-password';
 
 /**
  * The staff commands of `npm run cli` (SPEC §8). Each refuses bad input with
- * a UsageError (exit status 2) before touching anything, and writes an
- * audit record of what it changed, with the command line as the actor.
+ * a usage error (exit status 2) before touching anything, fails with exit
+ * status 1 when it cannot do what was asked (an unknown account, an export
+ * cut short), and writes an audit record of what it changed, with the
+ * command line as the actor.
  */
 export interface StaffCommandDeps {
   clock?: Clock;
@@ -38,18 +40,18 @@ function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args:
   try {
     return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message}`);
+    throw cliErrors.usage(`${command}: ${(error as Error).message}`);
   }
 }
 
 function required(value: string | boolean | undefined, flag: string, command: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${command} needs --${flag}`);
+  if (typeof value !== 'string' || value.trim() === '') throw cliErrors.usage(`${command} needs --${flag}`);
   return value.trim();
 }
 
 function email(value: string | boolean | undefined, command: string): string {
   const address = normaliseEmail(required(value, 'email', command));
-  if (!emailSchema.safeParse(address).success) throw new UsageError(`${command}: "${address}" is not an email address`);
+  if (!emailSchema.safeParse(address).success) throw cliErrors.usage(`${command}: "${address}" is not an email address`);
   return address;
 }
 
@@ -58,7 +60,7 @@ function asUsage<T>(command: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof AppError) throw new UsageError(`${command}: ${error.message}`);
+    if (isAppError(error)) throw cliErrors.usage(`${command}: ${error.message}`);
     throw error;
   }
 }
@@ -76,15 +78,15 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
         const values = options(context.args, { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }, 'staff:add');
         const address = email(values.email, 'staff:add');
         const name = required(values.name, 'name', 'staff:add');
-        if (name.length > 100) throw new UsageError('staff:add: --name must be at most 100 characters');
+        if (name.length > 100) throw cliErrors.usage('staff:add: --name must be at most 100 characters');
         const role = (values.role ?? 'staff') as StaffRole;
-        if (!STAFF_ROLES.includes(role)) throw new UsageError(`staff:add: --role must be ${STAFF_ROLES.join(' or ')}`);
+        if (!STAFF_ROLES.includes(role)) throw cliErrors.usage(`staff:add: --role must be ${STAFF_ROLES.join(' or ')}`);
         const users = createStaffUsers(context.db);
-        if (await users.findByEmail(address)) throw new Error(`a staff account for ${address} already exists`);
+        if (await users.findByEmail(address)) throw cliErrors.failed(`a staff account for ${address} already exists`);
 
         const password = env.FRONTDESK_PASSWORD ?? (await readPassword());
         const problem = passwordProblem(password);
-        if (problem) throw new UsageError(`staff:add: ${problem} Nothing was changed.`);
+        if (problem) throw cliErrors.usage(`staff:add: ${problem} Nothing was changed.`);
 
         const user = await users.create({ email: address, name, role, passwordHash: await hashPassword(password), at: clock.now() });
         await audit(context).record({ actor: CLI_ACTOR, action: 'staff.added', details: { staffUserId: user.id, role } });
@@ -98,21 +100,21 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
         const values = options(context.args, { email: { type: 'string' }, label: { type: 'string' }, revoke: { type: 'boolean' } }, 'staff:token');
         const address = email(values.email, 'staff:token');
         const label = required(values.label, 'label', 'staff:token');
-        if (label.length > 100) throw new UsageError('staff:token: --label must be at most 100 characters');
+        if (label.length > 100) throw cliErrors.usage('staff:token: --label must be at most 100 characters');
         const user = await createStaffUsers(context.db).findByEmail(address);
-        if (!user) throw new Error(`there is no staff account for ${address}`);
+        if (!user) throw cliErrors.failed(`there is no staff account for ${address}`);
         const tokens = createApiTokens(context.db);
 
         if (values.revoke) {
           const revoked = await tokens.revoke(user.id, label, clock.now());
-          if (revoked === 0) throw new Error(`${address} has no active token labelled "${label}"`);
+          if (revoked === 0) throw cliErrors.failed(`${address} has no active token labelled "${label}"`);
           await audit(context).record({ actor: CLI_ACTOR, action: 'token.revoked', details: { staffUserId: user.id, label } });
           context.print(`Revoked the token "${label}" of ${address}.`);
           return;
         }
-        if (user.disabledAt) throw new Error(`the account ${address} is disabled`);
+        if (user.disabledAt) throw cliErrors.failed(`the account ${address} is disabled`);
         if (await tokens.hasActive(user.id, label)) {
-          throw new Error(`${address} already has a token labelled "${label}"; revoke it first (--revoke) or choose another label`);
+          throw cliErrors.failed(`${address} already has a token labelled "${label}"; revoke it first (--revoke) or choose another label`);
         }
         const issued = await tokens.issue(user.id, label, clock.now());
         await audit(context).record({ actor: CLI_ACTOR, action: 'token.created', details: { staffUserId: user.id, tokenId: issued.id, label } });
@@ -129,7 +131,7 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
         const address = email(values.email, 'staff:disable');
         const users = createStaffUsers(context.db);
         const user = await users.findByEmail(address);
-        if (!user) throw new Error(`there is no staff account for ${address}`);
+        if (!user) throw cliErrors.failed(`there is no staff account for ${address}`);
         if (user.disabledAt) {
           context.print(`${address} was already disabled.`);
           return;
@@ -148,7 +150,7 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
           program: { type: 'string' }, article: { type: 'string' }, q: { type: 'string' }, since: { type: 'string' }, bom: { type: 'boolean' },
         }, 'leads:export');
         const format = required(values.format, 'format', 'leads:export');
-        if (format !== 'csv' && format !== 'ndjson') throw new UsageError('leads:export: --format must be csv or ndjson');
+        if (format !== 'csv' && format !== 'ndjson') throw cliErrors.usage('leads:export: --format must be csv or ndjson');
         const out = required(values.out, 'out', 'leads:export');
         const query: Record<string, unknown> = {};
         for (const name of ['from', 'to', 'status', 'program', 'article', 'q', 'since'] as const) if (values[name] !== undefined) query[name] = values[name];
@@ -170,7 +172,7 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
           });
           if (!outcome.completed) {
             await rm(partial, { force: true });
-            throw new Error(`the export stopped after ${outcome.rows} rows: ${outcome.error instanceof Error ? outcome.error.message : 'the file could not be written'}`);
+            throw cliErrors.failed(`the export stopped after ${outcome.rows} rows: ${outcome.error instanceof Error ? outcome.error.message : 'the file could not be written'}`, outcome.error);
           }
           await rename(partial, out);
           context.print(`Exported ${outcome.rows} lead(s) to ${out}.`);
@@ -197,12 +199,12 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
         const beforeText = required(values.before, 'before', 'leads:purge');
         const timezone = context.config.officeHours.timezone;
         const day = /^\d{4}-\d{2}-\d{2}$/.test(beforeText) ? DateTime.fromISO(beforeText, { zone: timezone }) : undefined;
-        if (!day?.isValid) throw new UsageError('leads:purge: --before must be a date like 2026-01-31');
+        if (!day?.isValid) throw cliErrors.usage('leads:purge: --before must be a date like 2026-01-31');
         if (day.startOf('day') > DateTime.fromJSDate(clock.now(), { zone: timezone }).startOf('day')) {
-          throw new UsageError('leads:purge: --before must not be in the future');
+          throw cliErrors.usage('leads:purge: --before must not be in the future');
         }
         const status = values.status;
-        if (status !== undefined && !isLeadStatus(status)) throw new UsageError(`leads:purge: --status must be one of ${LEAD_STATUSES.join(', ')}`);
+        if (status !== undefined && !isLeadStatus(status)) throw cliErrors.usage(`leads:purge: --status must be one of ${LEAD_STATUSES.join(', ')}`);
         const dryRun = values['dry-run'] === true;
         const result = await purgeLeads(
           { leads: createLeadRepository(context.db), audit: audit(context) },

@@ -2,11 +2,11 @@ import express from 'express';
 import { DateTime } from 'luxon';
 import type { OfficeHours } from '../../office-hours';
 import type { Clock } from '../../platform/clock';
-import type { ErrorIssue } from '../../platform/errors';
+import { errors, type ErrorIssue } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { clientIp, requireStaff, signedInStaff } from '../auth/authentication';
 import type { AuditLog } from '../audit/audit-log';
-import { invalidFilters, parseLeadFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
+import { parseLeadFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
 import type { ExportFormat } from '../../leads';
 import type { LeadExporter } from './lead-export';
 
@@ -22,7 +22,7 @@ export function parseExportOptions(query: Record<string, unknown>): { since?: st
   if (since !== undefined && !UUID_PATTERN.test(since)) issues.push({ path: 'since', message: 'since must be a lead id (the last id of the previous export).' });
   const bom = singleValue(query, 'bom', issues);
   if (bom !== undefined && !['0', '1', 'true', 'false'].includes(bom)) issues.push({ path: 'bom', message: 'bom must be 1 or 0.' });
-  if (issues.length > 0) throw invalidFilters(issues);
+  if (issues.length > 0) throw errors.invalidFilter(issues);
   return { since: since?.toLowerCase(), bom: bom === '1' || bom === 'true' };
 }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { AppError, type ErrorIssue } from '../../platform/errors';
+import { errors, type ErrorIssue } from '../../platform/errors';
 import { isLeadStatus, LEAD_STATUSES, type LeadFilters } from '../../leads';
 
 /**
@@ -97,12 +97,8 @@ export function parseLeadFilters(query: Record<string, unknown>, timezone: strin
     else if (cleaned) [filters.q, echo.q] = [cleaned, cleaned];
   }
 
-  if (issues.length > 0) throw invalidFilters(issues);
+  if (issues.length > 0) throw errors.invalidFilter(issues);
   return { filters, echo };
-}
-
-export function invalidFilters(issues: ErrorIssue[]): AppError {
-  return new AppError('invalid_filter', 400, issues.map((issue) => issue.message).join(' '), issues);
 }
 
 function parseBound(text: string, timezone: string, end: 'start' | 'end'): Date | undefined {

@@ -1,12 +1,12 @@
 import express, { type Request, type Response } from 'express';
 import type { OfficeHours } from '../../office-hours';
 import type { Logger } from '../../platform/logger';
-import { AppError, isAppError, notFound, type ErrorIssue } from '../../platform/errors';
+import { errors, isAppError, type ErrorIssue } from '../../platform/errors';
 import { clientIp, requireSession, requireStaff, signedInStaff } from '../auth/authentication';
 import { verifyCsrf } from '../auth/csrf';
 import type { AuditLog } from '../audit/audit-log';
 import type { RenderStaffPage } from '../staff-pages';
-import { invalidFilters, parseLeadFilters, queryString, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
+import { parseLeadFilters, queryString, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
 import { educationLabel, isLeadStatus, LEAD_STATUSES, STATUS_LABELS, type LeadFilters, type LeadPage, type LeadRepository, type LeadStatusName, type PageCursor } from '../../leads';
 import type { Program, ProgramRepository } from '../../programs';
 
@@ -22,7 +22,7 @@ export interface LeadRouteDeps {
 /** `:id` must look like a lead id before it reaches the database: anything else is simply not a lead. */
 function leadId(req: Request): string {
   const id = String(req.params.id ?? '');
-  if (!UUID_PATTERN.test(id)) throw notFound('There is no lead with this id.');
+  if (!UUID_PATTERN.test(id)) throw errors.notFound('There is no lead with this id.');
   return id.toLowerCase();
 }
 
@@ -34,7 +34,7 @@ function parseCursor(query: Record<string, unknown>): PageCursor {
     if (value !== undefined && !UUID_PATTERN.test(value)) issues.push({ path: name, message: `${name} must be a lead id.` });
   }
   if (after && before) issues.push({ path: 'before', message: 'Give after or before, not both.' });
-  if (issues.length > 0) throw invalidFilters(issues);
+  if (issues.length > 0) throw errors.invalidFilter(issues);
   return { after: after?.toLowerCase(), before: before?.toLowerCase() };
 }
 
@@ -54,9 +54,9 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
       parsed = parseLeadFilters(query, deps.officeHours.timezone);
       cursor = parseCursor(query);
     } catch (error) {
-      if (!isAppError(error) || error.code !== 'invalid_filter') throw error;
+      if (!isAppError(error) || error.code !== errors.invalidFilter.code) throw error;
       // The filter form again, with what was wrong, rather than a bare error page.
-      return renderList(req, res, { programs, issues: error.details ?? [], echo: echoOf(query) }, 400);
+      return renderList(req, res, { programs, issues: error.issues ?? [], echo: echoOf(query) }, 400);
     }
     const [page, counts] = await Promise.all([leads.list(parsed.filters, cursor), leads.countByStatus(parsed.filters)]);
     renderList(req, res, { programs, issues: [], echo: parsed.echo, page, counts, statuses: parsed.filters.statuses });
@@ -105,7 +105,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
   router.get('/admin/leads/:id', requireStaff, async (req, res) => {
     const id = leadId(req);
     const lead = await leads.find(id);
-    if (!lead) throw notFound('There is no lead with this id. It may have been erased.');
+    if (!lead) throw errors.notFound('There is no lead with this id. It may have been erased.');
     const history = (await deps.audit.forLead(id)).filter((event) => event.action === 'lead.status_changed');
     renderStaffPage(req, res, 'staff/lead', {
       title: `${lead.firstName} ${lead.lastName}`,
@@ -124,7 +124,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
 
   router.get('/admin/leads/:id/consent', requireStaff, async (req, res) => {
     const record = await leads.consent(leadId(req));
-    if (!record) throw new AppError('not_found', 404, 'There is no consent record for this lead id.');
+    if (!record) throw errors.notFound('There is no consent record for this lead id.');
     res.set('Cache-Control', 'no-store');
     res.json({
       text: record.text,
@@ -141,14 +141,14 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
     const id = leadId(req);
     const status = (req.body as Record<string, unknown>).status;
     if (!isLeadStatus(status)) {
-      throw new AppError('invalid_status', 400, `Choose a status from the list (${LEAD_STATUSES.join(', ')}).`, [{ path: 'status', message: 'Unknown status' }]);
+      throw errors.invalidStatus(LEAD_STATUSES);
     }
     const staff = signedInStaff(res);
     const actor = { staffUserId: staff.id, via: 'web' as const, ip: clientIp(req) };
     const result = await leads.changeStatus(id, status, (tx, change) =>
       deps.audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from: change.from, to: change.to } }, tx),
     );
-    if (!result) throw notFound('There is no lead with this id. It may have been erased.');
+    if (!result) throw errors.notFound('There is no lead with this id. It may have been erased.');
     if (result.changed) deps.logger.info({ event: 'lead.status_changed', leadId: id, from: result.from, to: result.to, staffUserId: staff.id });
     req.session.flash = result.changed ? `Status changed from ${STATUS_LABELS[result.from]} to ${STATUS_LABELS[result.to]}.` : `Status is already ${STATUS_LABELS[result.to]}.`;
     res.redirect(303, `/admin/leads/${id}`);

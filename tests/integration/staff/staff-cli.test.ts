@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { ManualClock } from '../../../src/platform/clock';
-import { UsageError } from '../../../src/platform/cli-command';
+import { UsageError } from '../../../src/platform/errors';
 import { verifyPassword } from '../../../src/staff/accounts/passwords';
 import { createStaffCommands } from '../../../src/staff/cli/staff-commands';
 import type { TestApp } from '../../helpers/test-app';

@@ -45,7 +45,7 @@ describe('parseLeadFilters', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).status).toBe(400);
-      expect((error as AppError).details?.map((issue) => issue.path)).toEqual(['from', 'status', 'program']);
+      expect((error as AppError).issues?.map((issue) => issue.path)).toEqual(['from', 'status', 'program']);
     }
   });
 });
