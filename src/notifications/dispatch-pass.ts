@@ -14,7 +14,8 @@ export interface DispatchReport {
   failed: number;
 }
 
-export interface DispatchPassDeps {
+/** What sending needs, whether one pass or the loop. */
+export interface SendingDeps {
   outbox: OutboxRepository;
   content: EmailContent;
   mailer: Mailer;
@@ -22,6 +23,9 @@ export interface DispatchPassDeps {
   officeHours: OfficeHours;
   logger: Logger;
   metrics: NotificationMetrics;
+}
+
+export interface DispatchPassDeps extends SendingDeps {
   outcomes: KeptOutcomes;
   /** The lease holder's name: this process. */
   owner: string;

@@ -1,25 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { OfficeHours } from '../office-hours';
-import type { OutboxRepository } from '../outbox';
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
-import type { Mailer } from '../platform/mailer';
 import { createDispatchLoop } from './dispatch-loop';
-import { createDispatchPass } from './dispatch-pass';
-import type { EmailContent } from './email-content';
+import { createDispatchPass, type SendingDeps } from './dispatch-pass';
 import { createKeptOutcomes } from './kept-outcomes';
-import type { NotificationMetrics } from './notification-metrics';
 
 export type { DispatchReport } from './dispatch-pass';
 
-export interface DispatcherDeps {
-  outbox: OutboxRepository;
-  content: EmailContent;
-  mailer: Mailer;
-  clock: Clock;
-  officeHours: OfficeHours;
-  logger: Logger;
-  metrics: NotificationMetrics;
+export interface DispatcherDeps extends SendingDeps {
   /** Long enough for a batch of sends; a crashed dispatcher's rows come back after it. */
   leaseMs?: number;
   batchSize?: number;
