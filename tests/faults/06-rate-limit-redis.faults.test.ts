@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { errorLines } from './support/checks';
 import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { startWeb, stopAll, type Instance } from './support/processes';
+import { startWeb, stopAll, type Instance, startSinkProcess } from './support/processes';
 import { recordResult, runInfo, sleep } from './support/run';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
-import { startProxyFor, type TcpProxy } from '../helpers/tcp-proxy';
+import type { SmtpSinkProcess as SmtpSink } from '../support/smtp-sink';
+import { startProxyFor, type TcpProxy } from '../support/tcp-proxy';
 import { Inquiries, postInquiry, send, Tally, type Reply } from './support/traffic';
 
 /**
@@ -62,10 +62,10 @@ describeWithRedis('Rate limits shared through Redis', () => {
   beforeAll(async () => {
     began = Date.now();
     db = await createScenarioDatabase('redis');
-    sink = await startSmtpSink('redis-sink');
+    sink = await startSinkProcess('redis-sink');
     proxy = await startProxyFor(redisUrl!);
     const settings = {
-      databaseUrl: db.url,
+      databaseUrl: db.connectionString,
       smtpUrl: sink.url,
       env: { REDIS_URL: proxy.route(redisUrl!), INQUIRY_RATE_LIMIT: `${LIMIT}/10m`, TRUST_PROXY: '1', AUTOREPLY: 'off' },
     };

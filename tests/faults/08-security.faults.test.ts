@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { runCli, startWeb, stopAll, type Instance } from './support/processes';
+import { runCli, startWeb, stopAll, type Instance, startSinkProcess } from './support/processes';
 import { recordResult, REPO_ROOT, runInfo } from './support/run';
 import { writeSecrets } from './support/secrets';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import type { SmtpSinkProcess as SmtpSink } from '../support/smtp-sink';
 import { ARTICLES, Inquiries, postInquiry, send, type Reply } from './support/traffic';
 
 /**
@@ -159,8 +159,8 @@ describe('Security pass', () => {
 
   test('when every page is crawled, anonymous and signed in, then every HTML response carries the security headers and no inline code, and no response says X-Powered-By; the session cookie is HttpOnly, SameSite=Lax, /admin only', async () => {
     db = await createScenarioDatabase('security');
-    sink = await startSmtpSink('security-sink');
-    const web = await startWeb({ name: 'security', databaseUrl: db.url, smtpUrl: sink.url, env: { BASE_URL: BASE } });
+    sink = await startSinkProcess('security-sink');
+    const web = await startWeb({ name: 'security', databaseUrl: db.connectionString, smtpUrl: sink.url, env: { BASE_URL: BASE } });
     instances.push(web);
     const url = web.url;
 
@@ -174,7 +174,7 @@ describe('Security pass', () => {
     const email = `admin.${runInfo().id}@college.test`;
     const password = `security-${randomUUID()}`;
     writeSecrets({ 'security admin password': password });
-    expect((await runCli(['staff:add', '--email', email, '--name', 'Ada Admin', '--role', 'admin'], { databaseUrl: db.url, env: { FRONTDESK_PASSWORD: password } })).code).toBe(0);
+    expect((await runCli(['staff:add', '--email', email, '--name', 'Ada Admin', '--role', 'admin'], { databaseUrl: db.connectionString, env: { FRONTDESK_PASSWORD: password } })).code).toBe(0);
 
     const seen: Seen[] = [];
     const jar = new Map<string, string>();
@@ -256,7 +256,7 @@ describe('Security pass', () => {
   }, 5 * 60_000);
 
   test('when BASE_URL is https (behind a TLS proxy), then the session cookie is also Secure and pages send HSTS', async () => {
-    const web = await startWeb({ name: 'security-https', databaseUrl: db!.url, smtpUrl: sink!.url, env: { BASE_URL: 'https://enroll.college.test' } });
+    const web = await startWeb({ name: 'security-https', databaseUrl: db!.connectionString, smtpUrl: sink!.url, env: { BASE_URL: 'https://enroll.college.test' } });
     instances.push(web);
     const reply = await send(`${web.url}/admin/login`, { headers: { accept: 'text/html', 'x-forwarded-proto': 'https' }, agent: false });
     const page = await send(`${web.url}/`, { headers: { accept: 'text/html' }, agent: false });

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { createFormTokens } from '../../../src/inquiries/form-token';
-import { ARTICLE, openForm } from '../../helpers/inquiries';
-import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { ARTICLE, openForm } from '../../support/inquiries';
+import { createTestApp, type TestApp } from '../../support/test-app';
 
 /**
  * Property-based fuzzing of both inquiry endpoints over a real socket:

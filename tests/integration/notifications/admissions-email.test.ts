@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { v7 as uuidv7 } from 'uuid';
-import { ARTICLE, json, postJson, validInquiry } from '../../helpers/inquiries';
-import { leadIdsOf, recipientsOf, startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { ARTICLE, json, postJson, validInquiry } from '../../support/inquiries';
+import { leadIdsOf, recipientsOf, startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 
 const admissionsMail = (sink: SmtpSink) => sink.messages.filter((message) => recipientsOf(message).includes('admissions@college.test'));
 const autoreplies = (sink: SmtpSink) => sink.messages.filter((message) => !recipientsOf(message).includes('admissions@college.test'));

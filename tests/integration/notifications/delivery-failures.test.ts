@@ -7,9 +7,9 @@ import { createOutboxRepository } from '../../../src/notifications/outbox-reposi
 import { loadConfig } from '../../../src/config/config';
 import { createMailer } from '../../../src/platform/mailer';
 import { Registry } from 'prom-client';
-import { json, postJson, validInquiry } from '../../helpers/inquiries';
-import { leadIdsOf, recipientsOf, startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { json, postJson, validInquiry } from '../../support/inquiries';
+import { leadIdsOf, recipientsOf, startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 
 const ADMISSIONS = 'admissions@college.test';
 const admissionsLeadIds = (sink: SmtpSink) => sink.messages.filter((message) => recipientsOf(message).includes(ADMISSIONS)).flatMap(leadIdsOf);

@@ -9,7 +9,7 @@ import { seedIfEmpty } from '../../src/content/seed';
 import { ManualClock, type Clock } from '../../src/platform/clock';
 import { createDatabase, type Database } from '../../src/platform/database';
 import type { Redis } from '../../src/platform/redis';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase } from './scratch-database';
 
 export interface TestApp {
   app: ReturnType<typeof buildFrontdesk>['app'];
