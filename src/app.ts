@@ -99,6 +99,7 @@ export function buildFrontdesk(deps: AppDeps): { app: express.Express; dispatche
     ...config.inquiryRateLimit,
     redis: deps.redis,
     logger,
+    clock,
     onLimited: (req, res) => {
       inquiryMetrics.count('rate_limited');
       logger.info({ event: 'inquiry.rate_limited' });

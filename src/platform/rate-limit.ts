@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { MemoryStore, rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
+import { systemClock, type Clock } from './clock';
 import type { Logger } from './logger';
 import type { Redis } from './redis';
 
@@ -14,6 +15,8 @@ export interface RateLimitOptions {
   windowMs: number;
   redis?: Redis;
   logger: Logger;
+  /** When Redis is retried after a failure; the system clock unless given. */
+  clock?: Clock;
   /** Key per client; defaults to the client IP (honouring TRUST_PROXY through req.ip). */
   key?: (req: Request) => string;
   onLimited: (req: Request, res: Response) => void;
@@ -38,7 +41,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
       warn: (error, detail) => logger.warn({ event: 'rate_limit.warning', limiter: name, error: String(error).slice(0, 200), detail }),
       error: (error, detail) => logger.error({ event: 'rate_limit.error', limiter: name, error: String(error).slice(0, 200), detail }),
     },
-    ...(options.redis ? { store: new RedisWithFallbackStore(name, options.redis, logger) } : {}),
+    ...(options.redis ? { store: new RedisWithFallbackStore(name, options.redis, logger, options.clock ?? systemClock) } : {}),
     ...(options.key ? { keyGenerator: options.key } : {}),
     handler: (req, res) => options.onLimited(req, res),
   });
@@ -64,6 +67,7 @@ class RedisWithFallbackStore implements Store {
     private readonly name: string,
     client: Redis,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     this.redis = new RedisStore({
       prefix: `frontdesk:rl:${name}:`,
@@ -105,7 +109,7 @@ class RedisWithFallbackStore implements Store {
 
   /** Loads the scripts (again); true when Redis is usable. One try at a time, at most one a second. */
   private tryRedis(): Promise<boolean> {
-    if (!this.options || Date.now() < this.nextTryAt) return Promise.resolve(false);
+    if (!this.options || this.clock.now().getTime() < this.nextTryAt) return Promise.resolve(false);
     this.trying ??= this.redis
       .init(this.options)
       .then(() => {
@@ -122,7 +126,7 @@ class RedisWithFallbackStore implements Store {
   }
 
   private lost(error: unknown): void {
-    this.nextTryAt = Date.now() + 1_000;
+    this.nextTryAt = this.clock.now().getTime() + 1_000;
     if (this.healthy === false) return; // said so already
     this.healthy = false;
     this.logger.warn({ event: 'rate_limit.redis_unavailable', limiter: this.name, error: String(error).slice(0, 200) });

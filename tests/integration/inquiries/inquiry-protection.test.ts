@@ -87,7 +87,7 @@ describeWithRedis('Rate limit shared through Redis', () => {
 
       proxy.up();
       await waitFor(() => redis.isReady);
-      await new Promise((resolve) => setTimeout(resolve, 1_100)); // the store tries Redis again at most once a second
+      t.clock.advance(1_100); // the store tries Redis again at most once a second
       const again = someIp();
       await postJson(t, json(validInquiry()), { 'X-Forwarded-For': again }).expect(201);
       await postJson(second, json(validInquiry()), { 'X-Forwarded-For': again }).expect(201); // its limit is 2
