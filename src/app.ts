@@ -82,6 +82,7 @@ export function buildApp(deps: AppDeps): express.Express {
     ...config.inquiryRateLimit,
     redis: deps.redis,
     logger,
+    clock,
     onLimited: (_req, _res, next) => {
       inquiryMetrics.count('rate_limited');
       logger.info({ event: 'inquiry.rate_limited' });

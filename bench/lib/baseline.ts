@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from './app';
-import { baseEnvironment, freePort, startProcess, waitForHttpOk, type ManagedProcess } from './process';
+import { freePort, processBasics, REPO_ROOT } from '../../tests/support/built-app';
+import { startProcess, waitForHttpOk, type ManagedProcess } from './process';
 
 export interface RunningBaseline {
   readonly url: string;
@@ -43,7 +43,7 @@ export function startInquiryInsertServer(databaseUrl: string): Promise<RunningBa
   });
 }
 
-/** A TypeScript server of bench/ (baseline, SMTP sink) in its own process, on a free loopback port (PORT), once `readyPath` answers 200. */
+/** A TypeScript server of bench/ (a baseline) in its own process, on a free loopback port (PORT), once `readyPath` answers 200. */
 export async function startBenchServer(options: {
   name: string;
   /** Relative to the repository root. */
@@ -55,7 +55,7 @@ export async function startBenchServer(options: {
   const port = await freePort();
   const server = startProcess(options.name, process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, options.script)], {
     cwd: REPO_ROOT, // so `--import tsx` resolves from this project's node_modules
-    env: { ...baseEnvironment(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...options.env },
+    env: { ...processBasics(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...options.env },
     onStopped: options.onStopped,
   });
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -22,32 +21,6 @@ export async function cleanUpEverything(): Promise<void> {
     cleanups.delete(cleanup);
     await cleanup().catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`));
   }
-}
-
-/**
- * A free TCP port on the loopback interface. Another process could take it
- * before our child binds it; on a bench machine that race is acceptable, and
- * the child then fails loudly rather than measuring the wrong server.
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-/** The environment a child gets: only what a process needs to run, never the caller's app settings. */
-export function baseEnvironment(): NodeJS.ProcessEnv {
-  // A developer's shell may export OFFICE_HOURS, REDIS_URL, NODE_OPTIONS…; a
-  // benchmark must not silently measure a different configuration.
-  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TERM'];
-  return Object.fromEntries(keep.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]]));
 }
 
 export interface ManagedProcess {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
-import { openScratchDatabase, startSmtpSink, type Measurement, type Scenario, type SinkStats } from '../lib';
+import { openScratchDatabase, startSmtpSinkProcess, type MailStats, type Measurement, type Scenario } from '../lib';
 
 /** Issue 4's bar for open-hours mail: at least this many emails a second from one dispatcher. */
 const TARGET_EMAILS_PER_SECOND = 200;
@@ -51,9 +51,9 @@ export const dispatchScenario: Scenario = {
       log('dispatch: opening a fresh database and starting the SMTP sink');
       const database = await openScratchDatabase();
       undo.push(() => database.close());
-      const sink = await startSmtpSink();
+      const sink = await startSmtpSinkProcess();
       undo.push(() => sink.stop());
-      log(`dispatch: ${database.description}; sink on ${sink.smtpUrl}`);
+      log(`dispatch: ${database.description}; sink on ${sink.url}`);
 
       await src.migrate(database.connectionString);
       const config = src.loadConfig({
@@ -62,7 +62,7 @@ export const dispatchScenario: Scenario = {
         SESSION_SECRET: randomBytes(32).toString('hex'),
         DATA_DIR: tmpdir(), // nothing is written there: mail goes to SMTP_URL
         BASE_URL: 'https://enroll.example.edu',
-        SMTP_URL: sink.smtpUrl,
+        SMTP_URL: sink.url,
         AUTOREPLY: 'on',
         LOG_LEVEL: 'warn',
       });
@@ -111,7 +111,7 @@ export const dispatchScenario: Scenario = {
       log(`dispatch: warm-up, ${WARMUP_COUNT} emails through both dispatchers`);
       await Promise.all([drain(first.dispatcher), drain(second.dispatcher)]);
       await expectNothingPending(sql, 'warm-up');
-      await sink.reset();
+      sink.mail.clear();
 
       const measurements: Measurement[] = [];
 
@@ -121,7 +121,7 @@ export const dispatchScenario: Scenario = {
       log(`dispatch: phase A, ${count} leads held overnight, drained at the opening (${opening.toISOString()})`);
       {
         const { seconds, result: report } = await timed(() => drain(first.dispatcher));
-        const seen = await sink.stats();
+        const seen = sink.mail.stats();
         const problems = await phaseProblems(sql, report, seen, { expectedSent: count, expectedMessages: 1, expectedLeads: Math.min(count, 100) });
         measurements.push({
           kind: 'throughput',
@@ -134,7 +134,7 @@ export const dispatchScenario: Scenario = {
         });
         log(`dispatch: phase A: ${report.sent} leads in ${seen.messages} email(s) in ${seconds.toFixed(2)} s`);
       }
-      await sink.reset();
+      sink.mail.clear();
 
       // -------------------------------------------------------------- phase B
       const openB = new Date(opening.getTime() + hour);
@@ -143,7 +143,7 @@ export const dispatchScenario: Scenario = {
       log(`dispatch: phase B, ${count} open-hours emails, one dispatcher`);
       {
         const { seconds, result: report } = await timed(() => drain(first.dispatcher));
-        const seen = await sink.stats();
+        const seen = sink.mail.stats();
         const problems = await phaseProblems(sql, report, seen, { expectedSent: count, expectedMessages: count, expectedLeads: count });
         measurements.push({
           kind: 'throughput',
@@ -157,7 +157,7 @@ export const dispatchScenario: Scenario = {
         });
         log(`dispatch: phase B: ${seen.messages} emails in ${seconds.toFixed(2)} s`);
       }
-      await sink.reset();
+      sink.mail.clear();
 
       // -------------------------------------------------------------- phase C
       const openC = new Date(opening.getTime() + 2 * hour);
@@ -167,7 +167,7 @@ export const dispatchScenario: Scenario = {
       {
         const { seconds, result: [one, two] } = await timed(() => Promise.all([drain(first.dispatcher), drain(second.dispatcher)]));
         const total = { sent: one.sent + two.sent, retried: one.retried + two.retried, failed: one.failed + two.failed };
-        const seen = await sink.stats();
+        const seen = sink.mail.stats();
         const problems = await phaseProblems(sql, total, seen, { expectedSent: count, expectedMessages: count, expectedLeads: count });
         measurements.push({
           kind: 'throughput',
@@ -291,7 +291,7 @@ async function expectNothingPending(sql: Client, phase: string): Promise<void> {
 async function phaseProblems(
   sql: Client,
   report: DispatchReport,
-  seen: SinkStats,
+  seen: MailStats,
   expected: { expectedSent: number; expectedMessages: number; expectedLeads?: number },
 ): Promise<string | undefined> {
   const problems: string[] = [];

@@ -42,7 +42,7 @@ export const exportScenario: Scenario = {
     try {
       const databaseUrl = app.databaseUrl;
       if (!databaseUrl) throw new Error('startApp({ sharedDatabase: true }) gave no databaseUrl');
-      log(`export: app ready on ${app.url} (${app.database}); RSS after start ${rssMb(app.process.pid).current} MB`);
+      log(`export: app ready on ${app.url} (${app.database}); RSS after start ${rssMb(app.pid).current} MB`);
       const token = await createToken(databaseUrl);
 
       const measurements: Measurement[] = [];
@@ -72,7 +72,7 @@ export const exportScenario: Scenario = {
           else if (audited !== copy.rows) problem = `app exported ${audited} rows, \\copy ${copy.rows}`;
         }
 
-        const memory = rssMb(app.process.pid);
+        const memory = rssMb(app.pid);
         const ratio = best.app / best.copy;
         const label = `${total.toLocaleString('en-US')} leads`;
         measurements.push({ kind: 'throughput', target: `psql \\copy, ${label}`, count: copyRows, unit: 'rows', seconds: best.copy, detail: 'baseline: the database\'s own CSV' });

@@ -1,4 +1,5 @@
 import type autocannon from 'autocannon';
+import { InquirySeries } from '../../tests/support/inquiries';
 import { measure, ratioOf, startApp, startInquiryInsertServer, withClient, type LoadStats, type Measurement, type Scenario } from '../lib';
 
 /** Issue 3's bar: storing an inquiry through the app keeps ≥ 70 % of the throughput of the bare inserts. */
@@ -41,8 +42,8 @@ export const inquiryScenario: Scenario = {
 
       const baseline = await startInquiryInsertServer(databaseUrl);
       try {
-        const appLoad = inquiryLoad(slug, (n) => `bench-${n}@example.org`);
-        const baselineLoad = inquiryLoad(slug, (n) => `baseline-${n}@example.org`);
+        const appLoad = inquiryLoad(slug, 'bench');
+        const baselineLoad = inquiryLoad(slug, 'baseline');
         // One request each first: a 422 or 500 here says why far more clearly than 20,000 of them.
         await probe(`${app.url}/api/inquiries`, appLoad.nextBody(), 'app');
         await probe(`${baseline.url}/api/inquiries`, baselineLoad.nextBody(), 'baseline');
@@ -92,21 +93,10 @@ export const inquiryScenario: Scenario = {
 };
 
 /** autocannon options that POST a valid inquiry with a new email address each time. */
-function inquiryLoad(slug: string, email: (n: number) => string) {
-  let sent = 0;
-  const nextBody = () => {
-    sent += 1;
-    return JSON.stringify({
-      firstName: 'Maya',
-      lastName: 'Okafor',
-      email: email(sent),
-      phone: '(212) 555-0147',
-      program: 'HCA-BS',
-      consent: true,
-      article: slug,
-      utm_source: 'bench',
-    });
-  };
+function inquiryLoad(slug: string, target: 'bench' | 'baseline') {
+  // The email's local part tells the targets' rows apart (storedRows).
+  const inquiries = new InquirySeries(`${target}-run`);
+  const nextBody = () => inquiries.requiredJson({ article: slug, utm_source: 'bench' });
   const request: autocannon.Request = {
     method: 'POST',
     path: '/api/inquiries',
@@ -114,7 +104,7 @@ function inquiryLoad(slug: string, email: (n: number) => string) {
     // Called for every request (autocannon rebuilds a request that has a setupRequest).
     setupRequest: (raw) => ({ ...raw, body: nextBody() }),
   };
-  return { options: { requests: [request] }, nextBody, sent: () => sent };
+  return { options: { requests: [request] }, nextBody, sent: () => inquiries.made };
 }
 
 async function probe(url: string, body: string, name: string): Promise<void> {

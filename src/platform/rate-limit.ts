@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MemoryStore, rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
+import { systemClock, type Clock } from './clock';
 import type { Logger } from './logger';
 import type { Redis } from './redis';
 
@@ -14,6 +15,8 @@ export interface RateLimitOptions {
   windowMs: number;
   redis?: Redis;
   logger: Logger;
+  /** When Redis is retried after a failure; the system clock unless given. */
+  clock?: Clock;
   /** Key per client; defaults to the client IP (honouring TRUST_PROXY through req.ip). */
   key?: (req: Request) => string;
   /** Answers a refused request, or passes an error on to the error handler. */
@@ -39,7 +42,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
       warn: (error, detail) => logger.warn({ event: 'rate_limit.warning', limiter: name, error: String(error).slice(0, 200), detail }),
       error: (error, detail) => logger.error({ event: 'rate_limit.error', limiter: name, error: String(error).slice(0, 200), detail }),
     },
-    ...(options.redis ? { store: new RedisWithFallbackStore(name, options.redis, logger) } : {}),
+    ...(options.redis ? { store: new RedisWithFallbackStore(name, options.redis, logger, options.clock ?? systemClock) } : {}),
     ...(options.key ? { keyGenerator: options.key } : {}),
     handler: (req, res, next) => options.onLimited(req, res, next),
   });
@@ -65,6 +68,7 @@ class RedisWithFallbackStore implements Store {
     private readonly name: string,
     client: Redis,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     this.redis = new RedisStore({
       prefix: `frontdesk:rl:${name}:`,
@@ -106,7 +110,7 @@ class RedisWithFallbackStore implements Store {
 
   /** Loads the scripts (again); true when Redis is usable. One try at a time, at most one a second. */
   private tryRedis(): Promise<boolean> {
-    if (!this.options || Date.now() < this.nextTryAt) return Promise.resolve(false);
+    if (!this.options || this.clock.now().getTime() < this.nextTryAt) return Promise.resolve(false);
     this.trying ??= this.redis
       .init(this.options)
       .then(() => {
@@ -123,7 +127,7 @@ class RedisWithFallbackStore implements Store {
   }
 
   private lost(error: unknown): void {
-    this.nextTryAt = Date.now() + 1_000;
+    this.nextTryAt = this.clock.now().getTime() + 1_000;
     if (this.healthy === false) return; // said so already
     this.healthy = false;
     this.logger.warn({ event: 'rate_limit.redis_unavailable', limiter: this.name, error: String(error).slice(0, 200) });

@@ -1,4 +1,4 @@
-import { leadIdsOf } from '../helpers/smtp-sink';
+import { leadIdsOf } from '../support/smtp-sink';
 import type { BrowserOptions } from './support/browser';
 import { ADMISSIONS, browserPerTest, builtSite } from './support/site';
 import { to, waitForMail } from './support/mail';

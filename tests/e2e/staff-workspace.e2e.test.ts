@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { leadIdsOf } from '../helpers/smtp-sink';
+import { leadIdsOf } from '../support/smtp-sink';
 import { openBrowser, type Browser } from './support/browser';
 import { ADMISSIONS, builtSite } from './support/site';
 import { to, waitForMail } from './support/mail';

@@ -3,13 +3,13 @@ import { chmodSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/embedded-postgres';
 import { deliveryReport, errorLines, expireLeases, settledLeasedRows, waitForMail, waitForOutboxEmpty } from './support/checks';
-import { createScenarioDatabase, databaseAt } from './support/database';
-import { runCli } from './support/processes';
+import { databaseAt } from '../support/scratch-database';
+import { createScenarioDatabase } from './support/database';
+import { runCli, startSinkProcess } from './support/processes';
 import { logDir, numberFromEnv, recordResult, runInfo, sleep } from './support/run';
 import { scenarioResources } from './support/scenario';
 import { writeSecrets } from './support/secrets';
-import { startSmtpSink } from './support/smtp-sink';
-import { startTcpProxy } from '../helpers/tcp-proxy';
+import { startTcpProxy } from '../support/tcp-proxy';
 import { ARTICLES, Inquiries, keepAlive, postInquiry, runWhile, send, Tally, type Reply } from './support/traffic';
 
 /**
@@ -58,10 +58,10 @@ describe('Database restart mid-load', () => {
     scenario.onCleanUp(() => proxy.close());
     // Apps and checks reach the server through the forwarder: its port changes on restart.
     const created = await createScenarioDatabase('dbrestart', pg.connectionString('postgres'));
-    const db = databaseAt(created, proxy.route(created.url));
-    const sink = await startSmtpSink('dbrestart-sink');
+    const db = databaseAt(created, proxy.route(created.connectionString));
+    const sink = await startSinkProcess('dbrestart-sink');
     scenario.onCleanUp(() => sink.stop());
-    const settings = { databaseUrl: db.url, smtpUrl: sink.url };
+    const settings = { databaseUrl: db.connectionString, smtpUrl: sink.url };
     const a = await scenario.web({ ...settings, name: 'dbrestart-a' });
     const b = await scenario.web({ ...settings, name: 'dbrestart-b' });
     const urls = [a.url, b.url];
@@ -69,8 +69,8 @@ describe('Database restart mid-load', () => {
     const staffEmail = `exports.${runInfo().id}@college.test`;
     const password = `restart-${randomUUID()}`;
     writeSecrets({ 'restart-scenario staff password': password });
-    expect((await runCli(['staff:add', '--email', staffEmail, '--name', 'Export Script'], { databaseUrl: db.url, env: { FRONTDESK_PASSWORD: password } })).code).toBe(0);
-    const issued = await runCli(['staff:token', '--email', staffEmail, '--label', 'restart-export'], { databaseUrl: db.url });
+    expect((await runCli(['staff:add', '--email', staffEmail, '--name', 'Export Script'], { databaseUrl: db.connectionString, env: { FRONTDESK_PASSWORD: password } })).code).toBe(0);
+    const issued = await runCli(['staff:token', '--email', staffEmail, '--label', 'restart-export'], { databaseUrl: db.connectionString });
     const token = issued.stdout.trim().split('\n').pop()!.trim();
     writeSecrets({ 'restart-scenario API token': token });
 

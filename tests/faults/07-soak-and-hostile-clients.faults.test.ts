@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { awaitDelivery, errorLines, mb, percentile } from './support/checks';
 import { createScenarioDatabase, type ScenarioDatabase } from './support/database';
-import { runCli, startWeb, stopAll, type Instance } from './support/processes';
+import { runCli, startWeb, stopAll, type Instance, startSinkProcess } from './support/processes';
 import { numberFromEnv, recordResult, runInfo, sleep } from './support/run';
 import { bigBody, slowBody, slowHeaders, type SlowClient } from './support/slow-clients';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import type { SmtpSinkProcess as SmtpSink } from '../support/smtp-sink';
 import { ARTICLES, Inquiries, keepAlive, runWhile, send, Tally, type Reply } from './support/traffic';
 import { writeSecrets } from './support/secrets';
 
@@ -78,17 +78,17 @@ describe('Soak and hostile clients', () => {
   test(`when one instance serves ${SOAK_SECONDS} s of mixed traffic while slow and oversized clients attack it, then every answer is the expected one, memory stays flat and every lead gets its mail`, async () => {
     began = Date.now();
     db = await createScenarioDatabase('soak');
-    sink = await startSmtpSink('soak-sink');
-    web = await startWeb({ name: 'soak', databaseUrl: db.url, smtpUrl: sink.url });
+    sink = await startSinkProcess('soak-sink');
+    web = await startWeb({ name: 'soak', databaseUrl: db.connectionString, smtpUrl: sink.url });
     const url = web.url;
     const port = Number(new URL(url).port);
 
     // A staff member and an API token, as an operator makes them.
     const staffEmail = `advisor.${runInfo().id}@college.test`;
     const password = `soak-${randomUUID()}`;
-    const added = await runCli(['staff:add', '--email', staffEmail, '--name', 'Soak Advisor', '--role', 'admin'], { databaseUrl: db.url, env: { FRONTDESK_PASSWORD: password } });
+    const added = await runCli(['staff:add', '--email', staffEmail, '--name', 'Soak Advisor', '--role', 'admin'], { databaseUrl: db.connectionString, env: { FRONTDESK_PASSWORD: password } });
     expect(added.code).toBe(0);
-    const issued = await runCli(['staff:token', '--email', staffEmail, '--label', 'soak-export'], { databaseUrl: db.url });
+    const issued = await runCli(['staff:token', '--email', staffEmail, '--label', 'soak-export'], { databaseUrl: db.connectionString });
     expect(issued.code).toBe(0);
     const token = issued.stdout.trim().split('\n').pop()!.trim();
     writeSecrets({ [`soak staff password`]: password, [`soak API token`]: token });

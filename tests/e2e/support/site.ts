@@ -1,6 +1,6 @@
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { openBrowser, type Browser, type BrowserOptions } from './browser';
-import { startBuiltApp, type BuiltApp } from './built-app';
+import { startBuiltApp, type BuiltApp } from '../../support/built-app';
 
 export const ADMISSIONS = 'admissions@college.test';
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { PERSON } from '../../support/inquiries';
 
 /** What a prospective student types into the inquiry form. */
 export interface Person {
@@ -26,8 +27,8 @@ export function person(firstName: string, lastName: string, overrides: Partial<P
     firstName,
     lastName,
     email: `${firstName}.${lastName}@example.org`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(),
-    phone: '(212) 555-0147',
-    program: 'HCA-BS',
+    phone: PERSON.phone,
+    program: PERSON.program,
     programLabel: 'Healthcare Administration',
     postalCode: '10027',
     message: 'Can I start in January while working full time?',

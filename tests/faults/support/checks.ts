@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { leadAudit, type ScenarioDatabase } from './database';
 import type { Instance } from './processes';
 import { sleep } from './run';
-import type { SmtpSink } from './smtp-sink';
+import type { SmtpSinkProcess as SmtpSink } from '../../support/smtp-sink';
 import { keepAlive, postInquiry, runConcurrently, Tally, type Inquiries } from './traffic';
 
 /** The outcome of sending inquiries: the ids of every 201, the replies by status, latencies. */

@@ -8,7 +8,7 @@ import path from 'node:path';
  * personal data the scenarios send (so the last scenario can grep the logs
  * for it), and the PostgreSQL server scenarios create their databases on.
  */
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export { REPO_ROOT, within } from '../../support/built-app';
 
 export interface RunInfo {
   /** Temporary directory of this run: logs/, results.jsonl, results.md. */
@@ -72,17 +72,6 @@ export function numberFromEnv(name: string, fallback: number): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Whether `promise` settles within `ms` (its timer is cleared either way, so nothing keeps jest waiting). */
-export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Polls `check` until it returns a value (not undefined), or throws after `timeoutMs` with `describe()`. */
 export async function waitUntil<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, everyMs = 250): Promise<T> {

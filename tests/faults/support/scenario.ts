@@ -1,6 +1,6 @@
 import { createScenarioDatabase, type ScenarioDatabase } from './database';
-import { startWeb, startWorker, stopAll, type Instance, type InstanceOptions } from './processes';
-import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { startSinkProcess, startWeb, startWorker, stopAll, type Instance, type InstanceOptions } from './processes';
+import type { SmtpSinkProcess as SmtpSink } from '../../support/smtp-sink';
 
 /**
  * What a scenario starts — its database, its mail sink, its app processes and
@@ -31,8 +31,8 @@ export function scenarioResources(cleanUp: 'afterEach' | 'afterAll' = 'afterAll'
     /** An empty database (on `adminUrl`'s server, by default the run's) and a mail sink; `settings` points apps at both. */
     async open(label: string, options: { adminUrl?: string } = {}) {
       db = await createScenarioDatabase(label, options.adminUrl);
-      sink = await startSmtpSink(`${label}-sink`);
-      return { db, sink, settings: { databaseUrl: db.url, smtpUrl: sink.url } };
+      sink = await startSinkProcess(`${label}-sink`);
+      return { db, sink, settings: { databaseUrl: db.connectionString, smtpUrl: sink.url } };
     },
     web: async (options: InstanceOptions) => track(await startWeb(options)),
     worker: async (options: InstanceOptions) => track(await startWorker(options)),

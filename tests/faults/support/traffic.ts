@@ -1,4 +1,5 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
+import { InquirySeries } from '../../support/inquiries';
 import { runInfo } from './run';
 
 /**
@@ -78,64 +79,16 @@ export async function runWhile(until: () => boolean, concurrency: number, task: 
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-const FIRST = ['Maya', 'José', 'Zoë', 'Amara', 'Li', 'Siobhan', 'Mateus', 'Ngozi', 'Hana', 'Élodie', 'Arjun', 'Fatima'];
-const LAST = ['Okafor', 'García-López', 'O’Brien', 'Nguyen', 'St. Clair', 'Kowalski', 'Haddad', 'Yamamoto', 'Müller', 'Mensah'];
-const PROGRAMS = ['HCA-BS', 'HCM-MS', 'BUS-MBA', 'IT-AS', 'NUR-BSN', 'CYB-CERT'];
-export const ARTICLES = [
-  'healthcare-administration-vs-healthcare-management',
-  'how-online-classes-work',
-  'mba-vs-masters-in-management',
-  'nursing-prerequisites-explained',
-  'paying-for-college-financial-aid-basics',
-  'returning-to-school-as-a-working-adult',
-  'transferring-credits-what-to-expect',
-  'what-an-associate-degree-in-it-covers',
-];
+export { ARTICLES } from '../../support/inquiries';
 
 /**
  * Valid inquiries whose email addresses, phone numbers and messages carry the
  * run id, so the logs of the whole run can be searched for them
- * (99-secrets-in-logs). Every email address is new: no lead is a duplicate of another.
+ * (99-secrets-in-logs).
  */
-export class Inquiries {
-  private count = 0;
-  readonly prefix: string;
-
+export class Inquiries extends InquirySeries {
   constructor(readonly scenario: string) {
-    this.prefix = `fault.${runInfo().id}.${scenario.replace(/[^a-z0-9]/g, '')}`;
-  }
-
-  /** For `email LIKE …`: every address this generator made. */
-  get emailLike(): string {
-    return `${this.prefix}.%`;
-  }
-
-  fields(extra: Record<string, unknown> = {}): Record<string, string | boolean> {
-    const n = this.count++;
-    return {
-      firstName: FIRST[n % FIRST.length]!,
-      lastName: LAST[n % LAST.length]!,
-      email: `${this.prefix}.${n}@example.org`,
-      phone: `(212) 555-01${String(n % 100).padStart(2, '0')}`,
-      postalCode: '10001',
-      program: PROGRAMS[n % PROGRAMS.length]!,
-      educationLevel: 'associate',
-      message: `Can I start in January? Reference ${runInfo().id}msg${n}.`,
-      article: ARTICLES[n % ARTICLES.length]!,
-      utm_source: 'faults',
-      consent: true,
-      ...(extra as Record<string, string | boolean>),
-    };
-  }
-
-  json(extra: Record<string, unknown> = {}): string {
-    return JSON.stringify(this.fields(extra));
-  }
-
-  /** The same fields as the HTML form posts them (consent=on), with a form token from a rendered page. */
-  form(formToken: string, extra: Record<string, unknown> = {}): string {
-    const fields = { ...this.fields(extra), consent: 'on', formToken, website: '' };
-    return new URLSearchParams(Object.entries(fields).map(([key, value]): [string, string] => [key, String(value)])).toString();
+    super(`fault.${runInfo().id}.${scenario.replace(/[^a-z0-9]/g, '')}`, { marker: runInfo().id, utmSource: 'faults' });
   }
 }
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createArticleRepository } from '../../../src/articles/article-repository';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 
 describe('Article pages', () => {
   let t: TestApp;

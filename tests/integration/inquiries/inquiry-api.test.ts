@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createFormTokens } from '../../../src/inquiries/form-token';
-import { ARTICLE, json, openForm, postJson, validInquiry } from '../../helpers/inquiries';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { ARTICLE, json, openForm, postJson, validInquiry } from '../../support/inquiries';
+import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 
 
 describe('The JSON API (POST /api/inquiries)', () => {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { consentDisclosure } from '../../../src/inquiries/consent';
 import { createFormTokens } from '../../../src/inquiries/form-token';
-import { ARTICLE, decodeEntities, openForm, postForm, validInquiry } from '../../helpers/inquiries';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { ARTICLE, decodeEntities, openForm, postForm, validInquiry } from '../../support/inquiries';
+import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 
 describe('The inquiry form (POST /inquiries)', () => {
   let t: TestApp;

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { createFormTokens } from '../../../src/inquiries/form-token';
-import { ARTICLE, openForm } from '../../helpers/inquiries';
-import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { ARTICLE, openForm } from '../../support/inquiries';
+import { createTestApp, type TestApp } from '../../support/test-app';
 
 /**
  * Property-based fuzzing of both inquiry endpoints over a real socket:
@@ -665,7 +665,7 @@ describe('Fuzzing the inquiry endpoints (property-based, fast-check)', () => {
     return typeof body.error === 'string' ? undefined : 'an error without an "error" code';
   }
 
-  test('POST /inquiries (urlencoded form): never a 5xx or a hang, only 303/400/403/413/415/422/429', async () => {
+  function formRequests(): fc.Arbitrary<FuzzRequest> {
     const contentTypes = [
       'application/x-www-form-urlencoded; charset=utf-8', 'application/x-www-form-urlencoded; charset=UTF-8', 'application/x-www-form-urlencoded; charset=iso-8859-1',
       'application/x-www-form-urlencoded; charset=utf-16', 'application/x-www-form-urlencoded; charset=koi8-r', 'application/x-www-form-urlencoded; charset=nope',
@@ -676,13 +676,12 @@ describe('Fuzzing the inquiry endpoints (property-based, fast-check)', () => {
       { weight: 95, arbitrary: fc.constant({ kind: '', headers: {} as Record<string, string> }) },
       { weight: 5, arbitrary: fc.constantFrom('https://evil.example', 'null', 'http://localhost:3001', 'http://LOCALHOST:3000', '').map((origin) => ({ kind: `foreign origin ${JSON.stringify(origin)}`, headers: { origin } })) },
     );
-    const requests = withHeaders(formBodies(tokens), FORM_PATH, 'application/x-www-form-urlencoded', oddHeaders(contentTypes), origins).map((r) =>
+    return withHeaders(formBodies(tokens), FORM_PATH, 'application/x-www-form-urlencoded', oddHeaders(contentTypes), origins).map((r) =>
       r.headers.origin !== undefined && r.headers.origin !== SITE_ORIGIN ? finish({ ...r, expect: [403] }) : r,
     );
-    await fuzz(FORM_PATH, requests, FORM_STATUSES);
-  }, 180_000);
+  }
 
-  test('POST /api/inquiries (JSON): never a 5xx or a hang, only 201/400/413/415/422/429', async () => {
+  function apiRequests(): fc.Arbitrary<FuzzRequest> {
     const contentTypes = [
       'application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json; charset=utf-16le', 'application/json; charset=utf-16', 'application/json; charset=utf-7',
       'application/json; charset=utf-32', 'application/json; charset=utf-nope', 'application/json; charset=latin1', 'application/json; charset=', 'application/json;;', 'APPLICATION/JSON',
@@ -703,9 +702,26 @@ describe('Fuzzing the inquiry endpoints (property-based, fast-check)', () => {
           .map((value) => ({ kind: `idempotency-key ${excerpt(value, 40)}`, headers: { 'idempotency-key': value } })),
       },
     );
-    const requests = withHeaders(apiBodies(tokens), API_PATH, 'application/json', oddHeaders(contentTypes), idempotency);
-    await fuzz(API_PATH, requests, API_STATUSES);
-  }, 180_000);
+    return withHeaders(apiBodies(tokens), API_PATH, 'application/json', oddHeaders(contentTypes), idempotency);
+  }
+
+  /*
+   * Both endpoints are fuzzed before any test looks at an outcome, so that
+   * each test holds on its own (`-t`), the last one included: it checks what
+   * the fuzzing of both left behind. A test fails with its run's failures.
+   */
+  let formFuzzing: Promise<void>;
+  let apiFuzzing: Promise<void>;
+  beforeAll(async () => {
+    formFuzzing = fuzz(FORM_PATH, formRequests(), FORM_STATUSES);
+    await formFuzzing.catch(() => undefined);
+    apiFuzzing = fuzz(API_PATH, apiRequests(), API_STATUSES);
+    await apiFuzzing.catch(() => undefined);
+  }, 360_000);
+
+  test('POST /inquiries (urlencoded form): never a 5xx or a hang, only 303/400/403/413/415/422/429', () => formFuzzing);
+
+  test('POST /api/inquiries (JSON): never a 5xx or a hang, only 201/400/413/415/422/429', () => apiFuzzing);
 
   test('afterwards the server still answers, accepts a valid inquiry, and stored no control character in a single-line field', async () => {
     console.log(

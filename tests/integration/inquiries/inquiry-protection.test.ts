@@ -2,9 +2,9 @@ import { randomInt } from 'node:crypto';
 import pino from 'pino';
 import request from 'supertest';
 import { connectRedis, type Redis } from '../../../src/platform/redis';
-import { startProxyFor, type TcpProxy } from '../../helpers/tcp-proxy';
-import { json, openForm, postForm, postJson, validInquiry } from '../../helpers/inquiries';
-import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { startProxyFor, type TcpProxy } from '../../support/tcp-proxy';
+import { json, openForm, postForm, postJson, validInquiry } from '../../support/inquiries';
+import { createTestApp, type TestApp } from '../../support/test-app';
 
 /** Each test speaks from its own made-up client address (TRUST_PROXY), so counters never collide, even in a shared Redis. */
 const someIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -87,7 +87,7 @@ describeWithRedis('Rate limit shared through Redis', () => {
 
       proxy.up();
       await waitFor(() => redis.isReady);
-      await new Promise((resolve) => setTimeout(resolve, 1_100)); // the store tries Redis again at most once a second
+      t.clock.advance(1_100); // the store tries Redis again at most once a second
       const again = someIp();
       await postJson(t, json(validInquiry()), { 'X-Forwarded-For': again }).expect(201);
       await postJson(second, json(validInquiry()), { 'X-Forwarded-For': again }).expect(201); // its limit is 2

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { v7 as uuidv7 } from 'uuid';
-import { ARTICLE, json, postJson, validInquiry } from '../../helpers/inquiries';
-import { leadIdsOf, recipientsOf, startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { ARTICLE, json, postJson, validInquiry } from '../../support/inquiries';
+import { leadIdsOf, recipientsOf, type SmtpSink } from '../../support/smtp-sink';
+import { CLOSED_SUNDAY, createTestApp, createTestAppWithSink, OPEN_MONDAY, resetMail, type TestApp } from '../../support/test-app';
 
 const admissionsMail = (sink: SmtpSink) => sink.messages.filter((message) => recipientsOf(message).includes('admissions@college.test'));
 const autoreplies = (sink: SmtpSink) => sink.messages.filter((message) => !recipientsOf(message).includes('admissions@college.test'));
@@ -13,21 +13,13 @@ describe('Admissions email', () => {
   let sink: SmtpSink;
   let t: TestApp;
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    t = await createTestApp({
-      env: { INQUIRY_RATE_LIMIT: '10000/1m', SMTP_URL: sink.url, ADMISSIONS_EMAIL: 'admissions@college.test', BASE_URL: 'https://enroll.college.test', MAIL_FROM: 'Admissions <admissions@college.test>' },
-    });
+    ({ t, sink } = await createTestAppWithSink({
+      env: { INQUIRY_RATE_LIMIT: '10000/1m', ADMISSIONS_EMAIL: 'admissions@college.test', BASE_URL: 'https://enroll.college.test', MAIL_FROM: 'Admissions <admissions@college.test>' },
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await sink.close();
-  });
-  beforeEach(async () => {
-    sink.setMode('accept');
-    sink.clear();
-    // Each test starts with an empty outbox.
-    await t.db.notification.deleteMany();
-  });
+  afterAll(() => t.close());
+  // Each test starts with an empty outbox and an empty mailbox.
+  beforeEach(() => resetMail(t, sink));
 
   test('when a lead arrives during office hours, then admissions gets one email with subject, Reply-To, both parts and the admin link', async () => {
     t.clock.set(OPEN_MONDAY);

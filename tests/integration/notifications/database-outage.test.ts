@@ -6,10 +6,10 @@ import { createEmailContent } from '../../../src/notifications/email-content';
 import { createNotificationMetrics } from '../../../src/notifications/notification-metrics';
 import { createOutboxRepository, type OutboxRepository } from '../../../src/outbox/outbox-repository';
 import { createMailer, type Mailer } from '../../../src/platform/mailer';
-import { startProxyFor, type TcpProxy } from '../../helpers/tcp-proxy';
-import { json, postJson, validInquiry } from '../../helpers/inquiries';
-import { leadIdsOf, startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { startProxyFor, type TcpProxy } from '../../support/tcp-proxy';
+import { json, postJson, validInquiry } from '../../support/inquiries';
+import { leadIdsOf, startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { createTestApp, type TestApp } from '../../support/test-app';
 
 /**
  * The database goes away in the middle of a dispatch pass. Mail the SMTP

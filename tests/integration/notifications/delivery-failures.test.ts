@@ -8,9 +8,9 @@ import { createOutboxRepository } from '../../../src/outbox/outbox-repository';
 import { loadConfig } from '../../../src/config/config';
 import { createMailer } from '../../../src/platform/mailer';
 import { Registry } from 'prom-client';
-import { json, postJson, validInquiry } from '../../helpers/inquiries';
-import { leadIdsOf, recipientsOf, startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { CLOSED_SUNDAY, createTestApp, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { json, postJson, validInquiry } from '../../support/inquiries';
+import { leadIdsOf, recipientsOf, type SmtpSink } from '../../support/smtp-sink';
+import { CLOSED_SUNDAY, createTestAppWithSink, OPEN_MONDAY, resetMail, type TestApp } from '../../support/test-app';
 
 const ADMISSIONS = 'admissions@college.test';
 const admissionsLeadIds = (sink: SmtpSink) => sink.messages.filter((message) => recipientsOf(message).includes(ADMISSIONS)).flatMap(leadIdsOf);
@@ -19,18 +19,10 @@ describe('Delivery when things go wrong', () => {
   let sink: SmtpSink;
   let t: TestApp;
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '10000/1m', SMTP_URL: sink.url, ADMISSIONS_EMAIL: ADMISSIONS, AUTOREPLY: 'off' } });
+    ({ t, sink } = await createTestAppWithSink({ env: { INQUIRY_RATE_LIMIT: '10000/1m', ADMISSIONS_EMAIL: ADMISSIONS, AUTOREPLY: 'off' } }));
   });
-  afterAll(async () => {
-    await t.close();
-    await sink.close();
-  });
-  beforeEach(async () => {
-    sink.setMode('accept');
-    sink.clear();
-    await t.db.notification.deleteMany();
-  });
+  afterAll(() => t.close());
+  beforeEach(() => resetMail(t, sink));
 
   /** A second dispatcher on the same database, as another instance would run it. */
   function anotherDispatcher(env: Record<string, string> = {}) {
@@ -178,8 +170,7 @@ describe('Delivery when things go wrong', () => {
 
 describe('Auto-reply failures', () => {
   test('when the auto-reply is rejected, then the lead and the admissions email are unaffected', async () => {
-    const sink = await startSmtpSink();
-    const t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '100/1m', SMTP_URL: sink.url, ADMISSIONS_EMAIL: ADMISSIONS } });
+    const { t, sink } = await createTestAppWithSink({ env: { INQUIRY_RATE_LIMIT: '100/1m', ADMISSIONS_EMAIL: ADMISSIONS } });
     try {
       const fields = json(validInquiry());
       sink.setMode('reject', (address) => address === fields.email);
@@ -190,7 +181,6 @@ describe('Auto-reply failures', () => {
       expect(await t.db.lead.findUnique({ where: { id: body.id } })).not.toBeNull();
     } finally {
       await t.close();
-      await sink.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import { buildApp } from '../../../src/app';
 import { loadConfig } from '../../../src/config/config';
 import { ManualClock } from '../../../src/platform/clock';
 import { createDatabase } from '../../../src/platform/database';
-import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { createTestApp, type TestApp } from '../../support/test-app';
 
 describe('Health, readiness and metrics', () => {
   let t: TestApp;

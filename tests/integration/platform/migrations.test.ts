@@ -1,24 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { migrate, MigrationError, readMigrations } from '../../../src/platform/migrations';
-import { withDatabase } from '../../helpers/global-setup';
+import { createTestDatabase } from '../../support/scratch-database';
 
-async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new Client({ connectionString: process.env.FRONTDESK_TEST_ADMIN_URL });
-  await admin.connect();
-  const name = `frontdesk_test_${process.env.FRONTDESK_TEST_TEMPLATE!.replace('frontdesk_template_', '')}_m${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return {
-    url: withDatabase(process.env.FRONTDESK_TEST_ADMIN_URL!, name),
-    async drop() {
-      const client = new Client({ connectionString: process.env.FRONTDESK_TEST_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+const emptyDatabase = () => createTestDatabase({ empty: true });
 
 async function recorded(url: string) {
   const client = new Client({ connectionString: url });
@@ -36,16 +21,16 @@ describe('Migrations at start-up', () => {
   test('when a database is empty, then every migration is applied in order and recorded as Prisma records it', async () => {
     const database = await emptyDatabase();
     try {
-      const applied = await migrate(database.url);
+      const applied = await migrate(database.connectionString);
       expect(applied).toEqual(migrations.map((migration) => migration.name));
-      const rows = await recorded(database.url);
+      const rows = await recorded(database.connectionString);
       expect(rows.map((row) => row.migration_name)).toEqual(applied);
       for (const [index, row] of rows.entries()) {
         expect(row.checksum).toBe(createHash('sha256').update(migrations[index]!.sql).digest('hex'));
         expect(row.finished_at).toBeInstanceOf(Date);
         expect(row.applied_steps_count).toBe(1);
       }
-      expect(await migrate(database.url)).toEqual([]);
+      expect(await migrate(database.connectionString)).toEqual([]);
     } finally {
       await database.drop();
     }
@@ -54,9 +39,9 @@ describe('Migrations at start-up', () => {
   test('when several instances start at once, then each migration is applied exactly once', async () => {
     const database = await emptyDatabase();
     try {
-      const results = await Promise.all(Array.from({ length: 4 }, () => migrate(database.url)));
+      const results = await Promise.all(Array.from({ length: 4 }, () => migrate(database.connectionString)));
       expect(results.flat().sort()).toEqual(migrations.map((migration) => migration.name).sort());
-      expect(await recorded(database.url)).toHaveLength(migrations.length);
+      expect(await recorded(database.connectionString)).toHaveLength(migrations.length);
     } finally {
       await database.drop();
     }
@@ -66,13 +51,13 @@ describe('Migrations at start-up', () => {
     const database = await emptyDatabase();
     try {
       const broken = [...migrations, { name: '99990101000000_broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();', checksum: 'x' }];
-      await expect(migrate(database.url, undefined, broken)).rejects.toThrow(/99990101000000_broken failed: .*no_such_function/);
-      const client = new Client({ connectionString: database.url });
+      await expect(migrate(database.connectionString, undefined, broken)).rejects.toThrow(/99990101000000_broken failed: .*no_such_function/);
+      const client = new Client({ connectionString: database.connectionString });
       await client.connect();
       const { rows } = await client.query(`SELECT to_regclass('half_done') AS exists`);
       await client.end();
       expect(rows[0].exists).toBeNull();
-      expect(await recorded(database.url)).toHaveLength(migrations.length);
+      expect(await recorded(database.connectionString)).toHaveLength(migrations.length);
     } finally {
       await database.drop();
     }
@@ -81,10 +66,10 @@ describe('Migrations at start-up', () => {
   test('when an applied migration was edited, then start-up refuses with a clear message', async () => {
     const database = await emptyDatabase();
     try {
-      await migrate(database.url);
+      await migrate(database.connectionString);
       const edited = migrations.map((migration, index) => (index === 0 ? { ...migration, checksum: 'edited' } : migration));
-      await expect(migrate(database.url, undefined, edited)).rejects.toThrow(MigrationError);
-      await expect(migrate(database.url, undefined, edited)).rejects.toThrow(/was edited after it was applied/);
+      await expect(migrate(database.connectionString, undefined, edited)).rejects.toThrow(MigrationError);
+      await expect(migrate(database.connectionString, undefined, edited)).rejects.toThrow(/was edited after it was applied/);
     } finally {
       await database.drop();
     }

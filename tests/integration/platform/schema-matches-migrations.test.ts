@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { Client } from 'pg';
-import { createTestDatabase } from '../../helpers/test-database';
+import { createTestDatabase } from '../../support/scratch-database';
 
 /**
  * schema.prisma is the source of truth, and migrations are hand-authored SQL

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { TestApp } from '../../helpers/test-app';
-import { decodeEntities } from '../../helpers/inquiries';
+import type { TestApp } from '../../support/test-app';
+import { decodeEntities } from '../../support/inquiries';
 import { addStaff, createStaffTestApp, insertLead, signIn } from './staff-helpers';
 
 const HTML = { Accept: 'text/html' };

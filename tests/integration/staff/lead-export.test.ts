@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { Client } from 'pg';
 import request from 'supertest';
 import { EXPORT_KEYS } from '../../../src/leads';
-import type { TestApp } from '../../helpers/test-app';
+import type { TestApp } from '../../support/test-app';
 import { addStaff, createStaffTestApp, insertLead, issueToken, signIn, type TestStaff } from './staff-helpers';
 
 /** SPEC §8, in this order. */

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { json, postJson, validInquiry } from '../../helpers/inquiries';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { CLOSED_SUNDAY, OPEN_MONDAY, type TestApp } from '../../helpers/test-app';
+import { json, postJson, validInquiry } from '../../support/inquiries';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { CLOSED_SUNDAY, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 import { addStaff, createStaffTestApp, issueToken, signIn } from './staff-helpers';
 
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { PAGE_SIZE } from '../../../src/leads';
-import { decodeEntities } from '../../helpers/inquiries';
-import type { TestApp } from '../../helpers/test-app';
+import { decodeEntities } from '../../support/inquiries';
+import type { TestApp } from '../../support/test-app';
 import { addStaff, createStaffTestApp, csrfFrom, insertLead, issueToken, signIn } from './staff-helpers';
 
 const HTML = { Accept: 'text/html' };

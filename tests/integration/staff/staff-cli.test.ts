@@ -9,7 +9,7 @@ import { ManualClock } from '../../../src/platform/clock';
 import { UsageError } from '../../../src/platform/errors';
 import { verifyPassword } from '../../../src/staff/accounts/passwords';
 import { createStaffCommands } from '../../../src/staff/cli/staff-commands';
-import type { TestApp } from '../../helpers/test-app';
+import type { TestApp } from '../../support/test-app';
 import { addStaff, commandContext, createStaffTestApp, insertLead, signIn } from './staff-helpers';
 
 const execFileAsync = promisify(execFile);

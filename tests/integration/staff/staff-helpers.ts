@@ -8,7 +8,7 @@ import { hashPassword } from '../../../src/staff/accounts/passwords';
 import { createStaffUsers, type StaffRole } from '../../../src/staff/accounts/staff-users';
 import { createApiTokens } from '../../../src/staff/accounts/api-tokens';
 import { toPrismaStatus, type LeadStatusName } from '../../../src/leads';
-import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { createTestApp, type TestApp } from '../../support/test-app';
 
 /**
  * Staff tests run the whole app with TRUST_PROXY on, so each sign-in can come

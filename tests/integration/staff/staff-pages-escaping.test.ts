@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { TestApp } from '../../helpers/test-app';
+import type { TestApp } from '../../support/test-app';
 import { addStaff, createStaffTestApp, csrfFrom, insertLead, issueToken, nextIp, signIn } from './staff-helpers';
 
 const HTML = { Accept: 'text/html' };

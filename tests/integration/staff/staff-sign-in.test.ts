@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { IDLE_TIMEOUT_MS, MAX_SESSION_MS } from '../../../src/staff/auth/staff-session';
 import { LOGIN_LIMITS } from '../../../src/staff/auth/login-routes';
-import type { TestApp } from '../../helpers/test-app';
+import type { TestApp } from '../../support/test-app';
 import { addStaff, createStaffTestApp, csrfFrom, issueToken, nextIp, signIn, type TestStaff } from './staff-helpers';
 
 const HTML = { Accept: 'text/html' };

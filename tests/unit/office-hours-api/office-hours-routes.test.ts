@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/platform/clock';
 import { isAppError } from '../../../src/platform/errors';
 import { createOfficeHours } from '../../../src/office-hours';
 import { officeHoursRouter } from '../../../src/office-hours-api/http';
+import { SUNDAY_STATUS_EXAMPLE } from '../../support/office-status';
 
 function buildApp(now = '2026-11-29T15:30:00.000Z') {
   const officeHours = createOfficeHours({ timezone: 'America/New_York', hours: 'Mon-Fri 09:00-21:00' });
@@ -27,16 +28,7 @@ describe('GET /api/office-hours', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.body).toEqual({
-      open: false,
-      at: '2026-11-29T15:30:00.000Z',
-      timezone: 'America/New_York',
-      opensAt: '2026-11-30T14:00:00.000Z',
-      closesAt: null,
-      hours: 'Mon–Fri 9am–9pm ET',
-      schedule: [{ days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], open: '09:00', close: '21:00' }],
-      holidays: [],
-    });
+    expect(response.body).toEqual(SUNDAY_STATUS_EXAMPLE);
   });
 
   test('when at is given with Z, then that instant is evaluated', async () => {

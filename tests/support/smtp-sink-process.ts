@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { SINK_SERVER_OPTIONS } from './smtp-sink';
 
 /**
- * The fault tests' mail server, in a process of its own (started by
+ * The SMTP sink in a process of its own (started by startSmtpSinkProcess in
  * smtp-sink.ts with `node --import tsx`), so that stopping it is a real
- * outage: the port closes and connections are refused.
+ * outage (the port closes and connections are refused), and its CPU is not
+ * the caller's (the bench's dispatchers share the caller's event loop).
  *
  * It accepts every message, reads only the header block (X-Frontdesk-Leads
  * names the leads a message is about) and reports each message to the parent
@@ -32,11 +34,9 @@ const send = (message: object) =>
   });
 
 const server = new SMTPServer({
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  authOptional: true,
-  logger: false,
+  ...SINK_SERVER_OPTIONS,
   closeTimeout: 1_000,
-  banner: 'frontdesk fault-test sink',
+  banner: 'frontdesk test sink',
   onMailFrom(_address, _session, callback) {
     if (closing) return callback(Object.assign(new Error('Server shutting down, try again later'), { responseCode: 421 }));
     callback();

@@ -12,7 +12,8 @@ import { createDatabase, type Database } from '../../src/platform/database';
 import { createMailer } from '../../src/platform/mailer';
 import { createMetrics } from '../../src/platform/metrics';
 import type { Redis } from '../../src/platform/redis';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase } from './scratch-database';
+import { startSmtpSink, type SmtpSink } from './smtp-sink';
 
 export interface TestApp {
   app: ReturnType<typeof buildApp>;
@@ -76,4 +77,23 @@ export async function createTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The app with its mail going to a new in-process SMTP sink; `t.close()` closes both. */
+export async function createTestAppWithSink(options: Parameters<typeof createTestApp>[0] = {}): Promise<{ t: TestApp; sink: SmtpSink }> {
+  const sink = await startSmtpSink();
+  const t = await createTestApp({ ...options, env: { SMTP_URL: sink.url, ...options.env } });
+  const closeApp = t.close;
+  t.close = async () => {
+    await closeApp();
+    await sink.close();
+  };
+  return { t, sink };
+}
+
+/** Between tests: the sink accepts everything again and has received nothing, and the outbox is empty. */
+export async function resetMail(t: TestApp, sink: SmtpSink): Promise<void> {
+  sink.setMode('accept');
+  sink.clear();
+  await t.db.notification.deleteMany();
 }

@@ -2,7 +2,7 @@
  * Runs one embedded PostgreSQL in its own node process, for tests that need to
  * kill that process or run it from another checkout.
  *
- *   node --import tsx tests/helpers/embedded-postgres-fixture.ts <dataDir>
+ *   node --import tsx tests/support/embedded-postgres-fixture.ts <dataDir>
  *
  * Prints one JSON line `{ port, connectionString }` on stdout once the server is
  * ready; log events go to stderr as JSON lines. SIGTERM stops the server and exits.
