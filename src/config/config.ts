@@ -50,6 +50,19 @@ const rateLimit = z
     return { limit: Number(match[1]), windowMs: Number(match[2] || '1') * unitMs };
   });
 
+/** `15m` → 900000 ms: a number and s, m or h. */
+const duration = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const match = /^(\d+)\s*(s|m|h)$/.exec(value);
+    if (!match || Number(match[1]) < 1) {
+      context.addIssue({ code: 'custom', message: 'must be a duration like 90s, 15m or 2h' });
+      return z.NEVER;
+    }
+    return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+  });
+
 const trustProxy = z
   .string()
   .trim()
@@ -82,6 +95,10 @@ const environmentSchema = z.object({
   INQUIRY_RATE_LIMIT: rateLimit.default({ limit: 5, windowMs: 600_000 }),
   REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
   DISPATCHER: onOff.default(true),
+  ROUTING: z.enum(['round-robin', 'off'], { error: 'must be "round-robin" or "off"' }).default('round-robin'),
+  RESPONSE_TARGET: duration.default(15 * 60_000),
+  ESCALATION: z.enum(['notify', 'reassign', 'off'], { error: 'must be "notify", "reassign" or "off"' }).default('notify'),
+  ESCALATION_EMAIL: emailList.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -105,6 +122,13 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly dispatcher: boolean;
   readonly logLevel: string;
+  /** `round-robin`: each lead is assigned to an eligible advisor; `off`: all lead mail to ADMISSIONS_EMAIL. */
+  readonly routing: 'round-robin' | 'off';
+  /** Open office time a lead's first response may take after it became due. */
+  readonly responseTargetMs: number;
+  readonly escalation: 'notify' | 'reassign' | 'off';
+  /** Recipients of overdue alerts; ADMISSIONS_EMAIL unless set. */
+  readonly escalationEmail: readonly string[];
 }
 
 /** Parses an environment (process.env by default). Throws ConfigError. */
@@ -148,6 +172,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     redisUrl: values.REDIS_URL,
     dispatcher: values.DISPATCHER,
     logLevel: values.LOG_LEVEL,
+    routing: values.ROUTING,
+    responseTargetMs: values.RESPONSE_TARGET,
+    escalation: values.ESCALATION,
+    escalationEmail: Object.freeze(values.ESCALATION_EMAIL ?? values.ADMISSIONS_EMAIL),
   });
 }
 

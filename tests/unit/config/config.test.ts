@@ -18,6 +18,10 @@ describe('Configuration', () => {
     expect(config.inquiryRateLimit).toEqual({ limit: 5, windowMs: 600_000 });
     expect(config.dispatcher).toBe(true);
     expect(config.logLevel).toBe('info');
+    expect(config.routing).toBe('round-robin');
+    expect(config.responseTargetMs).toBe(15 * 60_000);
+    expect(config.escalation).toBe('notify');
+    expect(config.escalationEmail).toEqual(['admissions@localhost']);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -34,6 +38,17 @@ describe('Configuration', () => {
     expect(config.autoreply).toBe(false);
     expect(config.dispatcher).toBe(false);
     expect(config.officeHours.holidays).toEqual(['2026-12-25']);
+  });
+
+  test('when the speed-to-lead settings are set, then they are parsed', () => {
+    const config = loadConfig({
+      ...base, ADMISSIONS_EMAIL: 'team@example.edu', ROUTING: 'off', RESPONSE_TARGET: '90s', ESCALATION: 'reassign', ESCALATION_EMAIL: 'lead@example.edu',
+    });
+    expect(config.routing).toBe('off');
+    expect(config.responseTargetMs).toBe(90_000);
+    expect(config.escalation).toBe('reassign');
+    expect(config.escalationEmail).toEqual(['lead@example.edu']);
+    expect(loadConfig({ ...base, ADMISSIONS_EMAIL: 'team@example.edu', RESPONSE_TARGET: '2h' })).toMatchObject({ responseTargetMs: 7_200_000, escalationEmail: ['team@example.edu'] });
   });
 
   test.each([
@@ -53,6 +68,11 @@ describe('Configuration', () => {
     ['REDIS_URL', 'localhost', /^Invalid configuration: REDIS_URL must be a URL like redis:/],
     ['SESSION_SECRET', 'short', /^Invalid configuration: SESSION_SECRET must be at least 32 characters/],
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of/],
+    ['ROUTING', 'random', /^Invalid configuration: ROUTING must be "round-robin" or "off"/],
+    ['RESPONSE_TARGET', '15 minutes', /^Invalid configuration: RESPONSE_TARGET must be a duration like 90s, 15m or 2h/],
+    ['RESPONSE_TARGET', '0m', /^Invalid configuration: RESPONSE_TARGET must be a duration/],
+    ['ESCALATION', 'shout', /^Invalid configuration: ESCALATION must be "notify", "reassign" or "off"/],
+    ['ESCALATION_EMAIL', 'boss', /^Invalid configuration: ESCALATION_EMAIL must be a comma-separated list/],
     ['NODE_ENV', 'staging', /^Invalid configuration: NODE_ENV/],
   ])('when %s is %p, then start-up stops with one line naming it', (variable, value, message) => {
     let thrown: unknown;
