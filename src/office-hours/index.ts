@@ -10,6 +10,7 @@ export {
   type OfficeHours,
 } from './schedule';
 export { isOpen, nextOpening, currentClosing, earliestOpenAt } from './office-clock';
+export { addOfficeTime, officeTimeBetween } from './office-time';
 export {
   hoursLabel,
   bannerHoursLabel,
