@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createOfficeHours, ScheduleError, type OfficeHours } from '../office-hours';
 
 /**
- * Every setting of SPEC §3, parsed once at boot. Anything invalid stops the
+ * Every setting in docs/configuration.md, parsed once at boot. Anything invalid stops the
  * process with one line naming the variable (ConfigError), so an operator
  * never finds out about a typo from a half-working server.
  */

@@ -1,7 +1,7 @@
 import type { LeadStatus as PrismaLeadStatus } from '../generated/prisma/client';
 
 /**
- * Lead statuses as the contract (SPEC §6) and the database spell them
+ * Lead statuses as the HTTP API and exports (docs/http-api.md) and the database spell them
  * (`not-interested`). Prisma's client names that one `not_interested`; the
  * two helpers below are the only place that difference is handled.
  */

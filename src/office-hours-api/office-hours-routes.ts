@@ -7,7 +7,7 @@ import { officeStatus, type OfficeHours } from '../office-hours';
 /** Date, time and an explicit offset: without one, "an instant" would depend on the server's zone. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
-/** GET /api/office-hours[?at=<ISO-8601 instant>]: SPEC §5's status JSON. */
+/** GET /api/office-hours[?at=<ISO-8601 instant>]: the office-hours status JSON (docs/http-api.md). */
 export function officeHoursRouter(deps: { officeHours: OfficeHours; clock: Clock }): Router {
   const router = express.Router();
   router.get('/api/office-hours', (req, res) => {

@@ -18,7 +18,7 @@ import { WEEKDAYS, minutesOfDay, type OfficeHours } from './schedule';
  *   01:30 EDT (05:30Z), and a period spanning the repeated hour stays open
  *   through it instead of closing and reopening.
  * isOpen is "inside one of these periods": on every other day that is exactly
- * SPEC §5's "start <= local time < end", and it keeps isOpen, opensAt and
+ * the documented rule "start <= local time < end", and it keeps isOpen, opensAt and
  * closesAt consistent with each other on DST-change days too.
  */
 

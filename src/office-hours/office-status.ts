@@ -2,7 +2,7 @@ import { locate } from './office-clock';
 import { hoursLabel } from './office-labels';
 import type { OfficeHours, Weekday } from './schedule';
 
-/** The body of GET /api/office-hours (SPEC §5); instants are UTC ISO-8601 with milliseconds. */
+/** The body of GET /api/office-hours (docs/http-api.md); instants are UTC ISO-8601 with milliseconds. */
 export interface OfficeStatus {
   open: boolean;
   at: string;

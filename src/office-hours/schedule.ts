@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 
 /**
  * The posted office hours as data: parsed once from configuration
- * (OFFICE_TIMEZONE, OFFICE_HOURS, OFFICE_HOLIDAYS; grammar in SPEC §5), then
+ * (OFFICE_TIMEZONE, OFFICE_HOURS, OFFICE_HOLIDAYS; grammar in docs/configuration.md), then
  * handed to the pure functions in office-clock.ts. Parsing fails loudly, naming
  * the bad part, because a typo here silently changes when admissions is emailed.
  */
@@ -41,7 +41,7 @@ export class ScheduleError extends Error {
 const EXAMPLE = 'e.g. "Mon-Fri 09:00-17:00"';
 
 /**
- * `Mon-Fri 09:00-21:00; Sat,Sun 10:00-14:00`. Decisions beyond SPEC §5:
+ * `Mon-Fri 09:00-21:00; Sat,Sun 10:00-14:00`. Decisions beyond the posted grammar:
  * day names are case-insensitive; a range may wrap the week (`Fri-Mon` is
  * Fri, Sat, Sun, Mon); a day list may mix days and ranges (`Mon-Wed,Fri`);
  * the hour may have one digit (`9:00`); spaces around `-`, `,` and `;` are

@@ -24,7 +24,7 @@
  *     errors.payloadTooLarge(message?)    413 payload_too_large
  *     errors.unsupportedMediaType(msg?)   415 unsupported_media_type
  *     errors.unsupportedEncoding()        415 unsupported_encoding
- *     errors.validationFailed(issues)     422 validation_failed  per-field issues; SPEC §6 body has no message
+ *     errors.validationFailed(issues)     422 validation_failed  per-field issues; the body has no message
  *     errors.idempotencyKeyReused()       422 idempotency_key_reused
  *     errors.rateLimited()                429 rate_limited
  *     errors.internal()                   500 internal_error     what every unexpected error becomes
@@ -136,7 +136,7 @@ export interface ErrorBody {
   issues?: ErrorIssue[];
 }
 
-// SPEC §6 fixes the 422 body as { error, issues }: the issues are the message.
+// The 422 body has been { error, issues } since the first release (docs/http-api.md): the issues are the message.
 const WITHOUT_MESSAGE = new Set<string>([errors.validationFailed.code]);
 
 /** The JSON body of every error answer: `{ error, message, issues? }`. */

@@ -34,7 +34,7 @@ export interface StaffWorkspaceDeps {
 }
 
 /**
- * Everything under /admin (SPEC §4 staff routes, §8): sign-in, lead review,
+ * Everything under /admin: sign-in, lead review,
  * exports and the audit log. Only /admin requests touch the session store;
  * public pages never set a cookie.
  */

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/database';
 
 /**
- * The audit trail (SPEC §8): who did what and when. Details never carry a
+ * The audit trail: who did what and when. Details never carry a
  * password or a lead's personal data (names, email, phone, message); a lead
  * is referred to by its id.
  */

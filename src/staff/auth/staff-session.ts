@@ -23,7 +23,7 @@ export const SESSION_COOKIE = 'frontdesk.sid';
 
 /**
  * Staff sessions, stored in PostgreSQL (`session` table, connect-pg-simple),
- * so any number of web processes share them (SPEC §9). The cookie is
+ * so any number of web processes share them. The cookie is
  * HttpOnly, SameSite=Lax, scoped to /admin, Secure when BASE_URL is https,
  * and rolls: it lasts IDLE_TIMEOUT_MS from the last request. Nothing is
  * stored for a visitor until the login page needs a CSRF token.

@@ -21,7 +21,7 @@ import { createStaffPool } from '../staff-pool';
 import { readPassword as promptForPassword } from './read-password';
 
 /**
- * The staff commands of `npm run cli` (SPEC §8). Each refuses bad input with
+ * The staff commands of `npm run cli` (docs/staff-guide.md). Each refuses bad input with
  * a usage error (exit status 2) before touching anything, fails with exit
  * status 1 when it cannot do what was asked (an unknown account, an export
  * cut short), and writes an audit record of what it changed, with the

@@ -32,7 +32,7 @@ export function exportFileName(format: ExportFormat, at: Date, timezone: string)
 }
 
 /**
- * GET /admin/leads/export.csv and .ndjson (SPEC §8), for a session or an API
+ * GET /admin/leads/export.csv and .ndjson (docs/http-api.md), for a session or an API
  * token. The response streams for as long as the export runs; the audit
  * record is written at the end with the rows sent and whether it completed.
  */

@@ -11,7 +11,7 @@ import { isLeadStatus, LEAD_STATUSES, type LeadFilters } from '../../leads';
  * - `from`/`to` take a date (`2026-11-30`, a whole day in the office's time
  *   zone, both ends inclusive) or an instant with `Z` or an offset.
  * - `status` is one status or a comma-separated list; without it spam is
- *   left out (SPEC §8), with it exactly the statuses named are shown.
+ *   left out, with it exactly the statuses named are shown.
  * - `q` matches part of the name ("first last"), part of the email address,
  *   or, when it looks like a phone number, part of the phone's digits.
  */
