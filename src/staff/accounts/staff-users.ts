@@ -15,6 +15,9 @@ export interface StaffUser {
 }
 
 /** Email addresses are compared and stored lower-cased, as leads' are. */
+// oxlint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -22,8 +25,12 @@ export function normaliseEmail(email: string): string {
 export function createStaffUsers(db: Database) {
   const select = { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true } as const;
   return {
-    findByEmail(email: string): Promise<StaffUser | null> {
-      return db.staffUser.findUnique({ where: { email: normaliseEmail(email) }, select });
+    async findByEmail(email: string): Promise<StaffUser | null> {
+      const address = normaliseEmail(email);
+      // No account's address holds a control character (staff:add checks it), and
+      // PostgreSQL refuses NUL in text: such an address is simply nobody's.
+      if (CONTROL.test(address)) return null;
+      return db.staffUser.findUnique({ where: { email: address }, select });
     },
 
     findById(id: string): Promise<StaffUser | null> {
