@@ -77,6 +77,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const outbox = createOutboxRepository(db);
   const submitInquiry = createSubmitInquiry({
     leads, programs, outbox, officeHours: config.officeHours, consent, baseUrl: config.baseUrl, autoreply: config.autoreply,
+    articleExists: async (slug) => (await renderedArticles.find(slug)) !== null,
     clock, logger, metrics: inquiryMetrics,
   });
   const inquiryRateLimit = createRateLimit({

@@ -37,7 +37,6 @@ const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
  */
 export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
   const router = express.Router();
-  const apiUrl = `${deps.baseUrl}/api/inquiries`;
 
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!req.is('application/json')) throw errors.unsupportedMediaType();
@@ -85,7 +84,7 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
     const result = await deps.submitInquiry({
       fields,
       sentTooFast,
-      fallbackPageUrl: apiUrl,
+      endpointPath: '/api/inquiries',
       ...sender(req),
       alsoInTransaction: key
         ? (tx, accepted) => deps.idempotencyKeys.save(tx, key, hash, { statusCode: 201, body: acceptedBody(accepted.leadId, accepted.notifyAdmissionsAt) }, now)

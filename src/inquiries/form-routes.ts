@@ -76,7 +76,7 @@ export function inquiryFormRouter(deps: FormRouteDeps): express.Router {
       const result = await deps.submitInquiry({
         fields: body,
         sentTooFast: token.tooFast,
-        fallbackPageUrl: req.get('referer') ?? deps.baseUrl,
+        endpointPath: '/inquiries',
         ...sender(req),
       });
       if (result.outcome === 'invalid') return showFormAgain(res, 422, body, { issues: result.issues });

@@ -21,8 +21,8 @@ export interface InquirySubmission {
   fields: Record<string, unknown>;
   /** The form token says the form was sent faster than a person could fill it in. */
   sentTooFast: boolean;
-  /** The page to record with the consent when the fields name no article (the form's referrer, the API's URL). */
-  fallbackPageUrl: string;
+  /** The endpoint it came through (`/inquiries`, `/api/inquiries`): the consent's page when the fields name no article that exists. */
+  endpointPath: string;
   ip: string;
   userAgent: string;
   /** Runs inside the lead's transaction once it is stored: what must commit with it (the API's idempotency record). */
@@ -44,6 +44,8 @@ export interface SubmitInquiryDeps {
   consent: ConsentDisclosure;
   /** BASE_URL: consent records name the article page the inquiry came from. */
   baseUrl: string;
+  /** Whether an article is published: a consent record names only a page that exists. */
+  articleExists: (slug: string) => Promise<boolean>;
   /** AUTOREPLY: queue a confirmation to the person as well. */
   autoreply: boolean;
   clock: Clock;
@@ -82,7 +84,9 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
     }
 
     const attribution = parseAttribution(fields);
-    const pageUrl = attribution.articleSlug ? `${deps.baseUrl}/articles/${attribution.articleSlug}` : submission.fallbackPageUrl;
+    // Proof of consent names the page from our own record of it, never a header the client chose.
+    const onArticle = attribution.articleSlug !== undefined && (await deps.articleExists(attribution.articleSlug));
+    const pageUrl = `${deps.baseUrl}${onArticle ? `/articles/${attribution.articleSlug}` : submission.endpointPath}`;
     const lead = await leads.transaction(async (tx) => {
       const stored = await leads.insert(tx, {
         contact: parsed.inquiry,
