@@ -108,6 +108,19 @@ export const requireAdmin: RequestHandler = (_req, res, next) => {
 
 /** A `next` address after sign-in: only a path inside /admin, never another site. */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !/^\/admin(\/|\?|$)/.test(value) || value.startsWith('/admin/login') || /[\\\s]/.test(value)) return '/admin/leads';
-  return value;
+  const fallback = '/admin/leads';
+  // An encoded slash or backslash only ever hides a path from this check.
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\\\s]|%2f|%5c/i.test(value)) return fallback;
+  // Resolved as a browser would resolve it (dot segments, %2e, //), then checked:
+  // `/admin/../..//evil.example` is `//evil.example`, another site.
+  const base = 'http://frontdesk.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return fallback;
+  }
+  const path = url.pathname.replace(/\/{2,}/g, '/');
+  if (url.origin !== base || !/^\/admin(\/|$)/.test(path) || path.startsWith('/admin/login')) return fallback;
+  return `${path}${url.search}`;
 }

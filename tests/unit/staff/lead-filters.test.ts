@@ -86,6 +86,12 @@ describe('safeNext', () => {
     ['/administrator', '/admin/leads'],
     ['/admin/login?next=/admin', '/admin/leads'],
     ['/admin/\\evil', '/admin/leads'],
+    ['/admin/../..//evil.example', '/admin/leads'],
+    ['/admin/%2e%2e/%2e%2e//evil.example/x', '/admin/leads'],
+    ['/admin/..%2f..%2f/evil.example', '/admin/leads'],
+    ['/admin/leads/../audit?action=x', '/admin/audit?action=x'],
+    ['/admin//leads', '/admin/leads'],
+    ['/admin/../admin/login', '/admin/leads'],
     [undefined, '/admin/leads'],
   ])('when next is %s, then the person goes to %s', (next, expected) => {
     expect(safeNext(next)).toBe(expected);
