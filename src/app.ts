@@ -21,7 +21,7 @@ import type { Logger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createPageRenderer } from './platform/pages';
 import { createRateLimit } from './platform/rate-limit';
-import { refuseControlCharacters } from './platform/request-guards';
+import { refuseControlCharacters, refuseOptions } from './platform/request-guards';
 import type { Redis } from './platform/redis';
 import { securityHeaders } from './platform/security';
 import { createViews } from './platform/views';
@@ -63,7 +63,7 @@ export function buildApp(deps: AppDeps): express.Express {
 
   app.use(metrics.measureRequests(accessLog(logger)));
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
-  app.use(refuseControlCharacters);
+  app.use(refuseOptions, refuseControlCharacters);
   // Asset URLs carry a content hash (?v=), so browsers may keep them for a year.
   app.use('/static', express.static(STATIC_DIR, { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
 

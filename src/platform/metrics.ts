@@ -27,7 +27,7 @@ export function createMetrics() {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/static/') ? '/static' : 'unmatched';
+        const route = routeLabel(req);
         httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
         onFinish?.(req, res, seconds);
       });
@@ -39,3 +39,17 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The pattern of the route that answered: `/admin/leads/:id`, never a slug
+ * or an id. A route with several paths is labelled with the one that matched.
+ */
+function routeLabel(req: Request): string {
+  const pattern: unknown = req.route?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  if (Array.isArray(pattern)) {
+    const path = `${req.baseUrl}${req.path}`;
+    return pattern.some((candidate) => `${req.baseUrl}${String(candidate)}` === path) ? path : `${req.baseUrl}${String(pattern[0])}`;
+  }
+  return req.path.startsWith('/static/') ? '/static' : 'unmatched';
+}

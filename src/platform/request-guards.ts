@@ -15,6 +15,16 @@ function hasControl(value: unknown): boolean {
 }
 
 /**
+ * OPTIONS is no method of this site (it serves no cross-origin callers, so
+ * there is no preflight to answer): 404 like PUT or DELETE, instead of
+ * Express's automatic 200 with an Allow list.
+ */
+export const refuseOptions: RequestHandler = (req, _res, next) => {
+  if (req.method === 'OPTIONS') throw errors.notFound('Nothing here answers that method.');
+  next();
+};
+
+/**
  * Refuses an address with a control character before any route sees it: a
  * path segment with one names nothing (404), a query parameter with one is a
  * malformed request (400). Form and JSON fields are the routes' own to
