@@ -23,7 +23,8 @@ export function createStaffPages(deps: { renderPage: RenderPage; officeHours: Of
     deps.renderPage(res, template, {
       ...data,
       staff: currentStaff(res) ?? null,
-      csrf: { field: CSRF_FIELD, token: csrfToken(req) },
+      // The login page brings its own token (login-csrf.ts): a visitor gets no session.
+      csrf: { field: CSRF_FIELD, token: typeof data.csrfToken === 'string' ? data.csrfToken : csrfToken(req) },
       flash,
       time,
     }, status);

@@ -12,6 +12,7 @@ import { createApiTokens } from './accounts/api-tokens';
 import { createStaffUsers } from './accounts/staff-users';
 import { authenticate } from './auth/authentication';
 import { loginRouter } from './auth/login-routes';
+import { createLoginCsrf } from './auth/login-csrf';
 import { createSignIn } from './auth/sign-in';
 import { staffSession } from './auth/staff-session';
 import { createAuditLog } from './audit/audit-log';
@@ -60,7 +61,13 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
     staffSession({ pool, secret: config.sessionSecret, https: config.baseUrl.startsWith('https:'), logger }),
     authenticate({ users, tokens, clock }),
   );
-  router.use(loginRouter({ signIn: createSignIn({ users, audit, clock, logger, secret: config.sessionSecret }), audit, clock, logger, renderStaffPage, redis: deps.redis }));
+  router.use(
+    loginRouter({
+      signIn: createSignIn({ users, audit, clock, logger, secret: config.sessionSecret }),
+      loginCsrf: createLoginCsrf({ secret: config.sessionSecret, https: config.baseUrl.startsWith('https:') }),
+      audit, clock, logger, renderStaffPage, redis: deps.redis,
+    }),
+  );
   // Before the lead pages: /admin/leads/export.csv is not a lead id.
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
   router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));

@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { RenderStaffPage } from '../staff-pages';
 import { clientIp, currentStaff, regenerate, safeNext } from './authentication';
 import { verifyCsrf } from './csrf';
+import type { LoginCsrf } from './login-csrf';
 import { SESSION_COOKIE } from './staff-session';
 import type { SignIn } from './sign-in';
 
@@ -23,7 +24,15 @@ export const LOGIN_LIMITS = {
 
 const GENERIC_ERROR = 'That email and password do not match an active account.';
 
-export function loginRouter(deps: { signIn: SignIn; audit: AuditLog; clock: Clock; logger: Logger; renderStaffPage: RenderStaffPage; redis?: Redis }): express.Router {
+export function loginRouter(deps: {
+  signIn: SignIn;
+  loginCsrf: LoginCsrf;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  renderStaffPage: RenderStaffPage;
+  redis?: Redis;
+}): express.Router {
   const router = express.Router();
   const { renderStaffPage, logger } = deps;
 
@@ -34,6 +43,7 @@ export function loginRouter(deps: { signIn: SignIn; audit: AuditLog; clock: Cloc
       notice: options.notice,
       email: options.email ?? '',
       next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next),
+      csrfToken: deps.loginCsrf.issue(req, res),
     }, options.status ?? 200);
 
   const limited = (scope: 'ip' | 'account') => (req: Request, res: Response) => {
@@ -63,7 +73,7 @@ export function loginRouter(deps: { signIn: SignIn; audit: AuditLog; clock: Cloc
     showLogin(req, res, { notice });
   });
 
-  router.post('/admin/login', perIp, form, verifyCsrf, perAccount, async (req, res) => {
+  router.post('/admin/login', perIp, form, deps.loginCsrf.verify, perAccount, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email : '';
     const password = typeof body.password === 'string' ? body.password : '';

@@ -26,7 +26,8 @@ export const SESSION_COOKIE = 'frontdesk.sid';
  * so any number of web processes share them. The cookie is
  * HttpOnly, SameSite=Lax, scoped to /admin, Secure when BASE_URL is https,
  * and rolls: it lasts IDLE_TIMEOUT_MS from the last request. Nothing is
- * stored for a visitor until the login page needs a CSRF token.
+ * stored for a visitor until they sign in: the login form has a CSRF token
+ * of its own (login-csrf.ts).
  */
 export function staffSession(deps: { pool: Pool; secret: string; https: boolean; logger: Logger }): RequestHandler {
   const PgStore = connectPgSimple(session);

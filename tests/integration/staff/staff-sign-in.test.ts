@@ -43,18 +43,24 @@ describe('Staff sign-in, sessions and access (/admin)', () => {
 
   test('when a person signs in with the right password, then the session id is new, the cookie is HttpOnly and SameSite=Lax, and they reach the leads', async () => {
     const login = await loginPage();
-    const before = /frontdesk\.sid=([^;]+)/.exec(String(login.page.headers['set-cookie']))![1];
-    const response = await postLogin(login, { email: advisor.email.toUpperCase(), password: advisor.password }).expect(303);
+    // A session id planted in the browser beforehand (session fixation) must not survive sign-in.
+    const other = await loginPage();
+    const planted = /frontdesk\.sid=([^;]+)/.exec(String((await postLogin(other, { email: admin.email, password: admin.password }).expect(303)).headers['set-cookie']))![1];
+    const nonce = /frontdesk\.login=([^;]+)/.exec(String(login.page.headers['set-cookie']))![1];
+    const response = await request(t.app).post('/admin/login').type('form').set(HTML).set('X-Forwarded-For', login.ip)
+      .set('Cookie', `frontdesk.login=${nonce}; frontdesk.sid=${planted}`)
+      .send({ _csrf: login.csrf, email: advisor.email.toUpperCase(), password: advisor.password })
+      .expect(303);
     expect(response.headers.location).toBe('/admin/leads');
     const cookie = String(response.headers['set-cookie']);
     const after = /frontdesk\.sid=([^;]+)/.exec(cookie)![1];
-    expect(after).not.toBe(before);
+    expect(after).not.toBe(planted);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\/admin/);
     expect(cookie).not.toMatch(/Secure/);
 
-    const leads = await login.agent.get('/admin/leads').set(HTML).expect(200);
+    const leads = await request(t.app).get('/admin/leads').set(HTML).set('Cookie', `frontdesk.sid=${after}`).expect(200);
     expect(leads.text).toContain('Signed in as <strong>Avery Advisor</strong>');
     const events = await t.db.auditEvent.findMany({ where: { actorId: advisor.id, action: 'staff.signed_in' } });
     expect(events).toHaveLength(1);
@@ -308,11 +314,28 @@ describe('Staff session cookie under https', () => {
   afterAll(() => t.close());
 
   test('when BASE_URL is https, then the session cookie is also Secure', async () => {
+    const staff = await addStaff(t);
     const page = await request(t.app).get('/admin/login').set(HTML).set('X-Forwarded-Proto', 'https').expect(200);
-    const cookie = String(page.headers['set-cookie']);
+    expect(String(page.headers['set-cookie'])).toMatch(/frontdesk\.login=[^;]+;.*; Secure/);
+    // The test talks plain HTTP to the app behind its "proxy", so it sends the Secure cookie itself.
+    const nonce = /frontdesk\.login=([^;]+)/.exec(String(page.headers['set-cookie']))![1];
+    const signedIn = await request(t.app).post('/admin/login').type('form').set(HTML).set('X-Forwarded-Proto', 'https').set('X-Forwarded-For', nextIp())
+      .set('Cookie', `frontdesk.login=${nonce}`)
+      .send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    const cookie = String(signedIn.headers['set-cookie']);
     expect(cookie).toMatch(/frontdesk\.sid=/);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
+  });
+
+  test('when the login page is visited many times without signing in, then no session row is stored', async () => {
+    const before = await t.db.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM session`;
+    for (let visit = 0; visit < 30; visit += 1) {
+      const page = await request(t.app).get('/admin/login').set(HTML).set('X-Forwarded-Proto', 'https').expect(200);
+      expect(String(page.headers['set-cookie'])).not.toMatch(/frontdesk\.sid=/);
+    }
+    const after = await t.db.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM session`;
+    expect(after[0]!.count).toBe(before[0]!.count);
   });
 });
