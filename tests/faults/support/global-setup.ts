@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../src/platform/embedded-postgres';
+import { makeDataDir, openDatabaseServer, type DatabaseServer } from '../../support/scratch-database';
 import { REPO_ROOT, type RunInfo } from './run';
 
 /**
@@ -14,28 +13,21 @@ import { REPO_ROOT, type RunInfo } from './run';
  * DATABASE_URL of their own database: several instances must share one.
  */
 export default async function globalSetup(): Promise<void> {
-  const server = path.join(REPO_ROOT, 'dist/server.js');
-  if (!existsSync(server)) throw new Error('dist/server.js is missing: run `npm run test:faults` (it builds first), or `npm run build`.');
+  const built = path.join(REPO_ROOT, 'dist/server.js');
+  if (!existsSync(built)) throw new Error('dist/server.js is missing: run `npm run test:faults` (it builds first), or `npm run build`.');
   const newestSource = newestMtime(path.join(REPO_ROOT, 'src'));
-  if (statSync(server).mtimeMs < newestSource - 1000) {
+  if (statSync(built).mtimeMs < newestSource - 1000) {
     process.stdout.write('\n[faults] warning: dist/ is older than src/; `npm run test:faults` rebuilds it.\n');
   }
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'frontdesk-faults-'));
-  // As root the app runs PostgreSQL as the `postgres` user, which must reach the cluster (see embedded-postgres.ts).
-  chmodSync(dir, 0o755);
+  const dir = makeDataDir('frontdesk-faults');
   mkdirSync(path.join(dir, 'logs'));
 
-  let adminUrl = process.env.DATABASE_URL;
-  let database: string;
-  if (adminUrl) {
-    database = `DATABASE_URL server ${new URL(adminUrl).host}`;
-  } else {
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
-    (globalThis as { __faultsPostgres?: EmbeddedPostgres }).__faultsPostgres = embedded;
-    adminUrl = embedded.connectionString('postgres');
-    database = 'embedded PostgreSQL 17 started by the run';
-  }
+  // The run directory keeps the logs; an embedded cluster inside it goes at the end.
+  const server = await openDatabaseServer({ dataDir: path.join(dir, 'pg') });
+  (globalThis as { __faultsServer?: DatabaseServer }).__faultsServer = server;
+  const { adminUrl } = server;
+  const database = process.env.DATABASE_URL ? server.description : 'embedded PostgreSQL 17 started by the run';
 
   const redisCandidate = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const redisUrl = (await reachable(redisCandidate)) ? redisCandidate : undefined;

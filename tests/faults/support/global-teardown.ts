@@ -1,7 +1,7 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EmbeddedPostgres } from '../../../src/platform/embedded-postgres';
+import type { DatabaseServer } from '../../support/scratch-database';
 import { readResults, type ResultRow, type RunInfo } from './run';
 
 /**
@@ -11,10 +11,8 @@ import { readResults, type ResultRow, type RunInfo } from './run';
  */
 export default async function globalTeardown(): Promise<void> {
   const info = JSON.parse(process.env.FAULTS_RUN ?? 'null') as RunInfo | null;
-  const embedded = (globalThis as { __faultsPostgres?: EmbeddedPostgres }).__faultsPostgres;
-  await embedded?.stop();
+  await (globalThis as { __faultsServer?: DatabaseServer }).__faultsServer?.close();
   if (!info) return;
-  if (embedded) rmSync(path.join(info.dir, 'pg'), { recursive: true, force: true });
 
   const rows = readResults(info.dir);
   const markdown = resultsMarkdown(rows, info);
