@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Config } from '../config/config';
+import { createAdvisorRepository } from '../advisors';
 import { createLeadRepository } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
@@ -21,6 +22,7 @@ import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
+import { availabilityRouter } from './team/availability-routes';
 
 export interface StaffWorkspaceDeps {
   config: Config;
@@ -65,5 +67,7 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
   router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));
   router.use(auditRouter({ audit, renderStaffPage }));
+  const advisors = createAdvisorRepository(db);
+  router.use(availabilityRouter({ advisors, audit, logger }));
   return router;
 }
