@@ -23,6 +23,7 @@ import { leadRouter } from './leads/lead-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
 import { availabilityRouter } from './team/availability-routes';
+import { teamRouter } from './team/team-routes';
 
 export interface StaffWorkspaceDeps {
   config: Config;
@@ -69,5 +70,6 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(auditRouter({ audit, renderStaffPage }));
   const advisors = createAdvisorRepository(db);
   router.use(availabilityRouter({ advisors, audit, logger }));
+  router.use(teamRouter({ advisors, programs: createProgramRepository(db), leads: createLeadRepository(db), audit, logger, renderStaffPage }));
   return router;
 }
