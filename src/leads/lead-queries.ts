@@ -82,6 +82,15 @@ export function createLeadQueries(db: Database) {
       return Object.fromEntries(rows.map((row) => [row.status, row.count]));
     },
 
+    /** Per advisor (staff user id), their leads still waiting for a first response. */
+    async countAwaitingByAssignee(): Promise<Map<string, number>> {
+      const rows = await db.$queryRaw<Array<{ staffUserId: string; count: number }>>`
+        SELECT assigned_to_id::text AS "staffUserId", count(*)::int AS count FROM leads
+         WHERE assigned_to_id IS NOT NULL AND first_response_at IS NULL AND status = 'new'
+         GROUP BY assigned_to_id`;
+      return new Map(rows.map((row) => [row.staffUserId, row.count]));
+    },
+
     /** One lead with its consent, program, notification history and the later inquiries that repeat it. */
     async find(id: string) {
       const lead = await db.lead.findUnique({

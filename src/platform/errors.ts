@@ -14,6 +14,9 @@
  *     errors.invalidStatus(statuses)      400 invalid_status     a lead status that does not exist
  *     errors.invalidIdempotencyKey(max)   400 invalid_idempotency_key
  *     errors.invalidFormToken()           400 invalid_form_token
+ *     errors.invalidAvailability()        400 invalid_availability  `available` that is not yes or no
+ *     errors.unknownPrograms(codes)       400 unknown_programs   advisor programs that are not in the catalogue
+ *     errors.advisorDisabled()            400 advisor_disabled   making a disabled account available
  *     errors.unauthenticated()            401 unauthenticated    staff routes without a session or token
  *     errors.invalidToken()               401 invalid_token      a bad `Authorization: Bearer` token
  *     errors.forbidden()                  403 forbidden          admin-only pages
@@ -106,6 +109,15 @@ export const errors = {
     issues: [{ path: 'status', message: 'Unknown status' }],
   })),
   invalidIdempotencyKey: entry('invalid_idempotency_key', 400, (maxLength: number) => ({ message: `Idempotency-Key must be 1–${maxLength} visible ASCII characters.` })),
+  invalidAvailability: entry('invalid_availability', 400, () => ({
+    message: 'Say whether you are taking leads: "available" must be yes or no.',
+    issues: [{ path: 'available', message: 'Must be yes or no' }],
+  })),
+  unknownPrograms: entry('unknown_programs', 400, (codes: readonly string[]) => ({
+    message: `There is no program with the code ${codes.map((code) => `"${code.slice(0, 40)}"`).join(', ')}. Choose programs from the list.`,
+    issues: [{ path: 'programs', message: 'Unknown program' }],
+  })),
+  advisorDisabled: entry('advisor_disabled', 400, () => ({ message: 'This account is disabled, so it cannot take leads. Nothing was changed.' })),
   invalidFormToken: entry('invalid_form_token', 400, () => ({ message: 'formToken is not one we issued, or it is more than 24 hours old. Fetch the form again.' })),
 
   unauthenticated: entry('unauthenticated', 401, () => ({ message: 'Sign in at /admin/login, or send an API token as Authorization: Bearer <token>.' })),

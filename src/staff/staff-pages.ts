@@ -4,7 +4,7 @@ import type { RenderPage } from '../platform/pages';
 import { currentStaff } from './auth/authentication';
 import { CSRF_FIELD, csrfToken } from './auth/csrf';
 
-export type StaffSection = 'leads' | 'audit' | 'login';
+export type StaffSection = 'leads' | 'audit' | 'team' | 'login';
 
 /**
  * Renders a staff page in the site's layout, adding what every staff page
@@ -27,6 +27,8 @@ export function createStaffPages(deps: { renderPage: RenderPage; officeHours: Of
       csrf: { field: CSRF_FIELD, token: typeof data.csrfToken === 'string' ? data.csrfToken : csrfToken(req) },
       flash,
       time,
+      // Where the availability switch in the header comes back to; a page shown for a POST passes its own.
+      here: data.here ?? (req.method === 'GET' ? req.originalUrl : '/admin/leads'),
     }, status);
   };
 }

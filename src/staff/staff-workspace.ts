@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Config } from '../config/config';
+import { createAdvisorRepository } from '../advisors';
 import { createLeadRepository } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
@@ -22,6 +23,8 @@ import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
+import { availabilityRouter } from './team/availability-routes';
+import { teamRouter } from './team/team-routes';
 
 export interface StaffWorkspaceDeps {
   config: Config;
@@ -72,5 +75,8 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
   router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));
   router.use(auditRouter({ audit, renderStaffPage }));
+  const advisors = createAdvisorRepository(db);
+  router.use(availabilityRouter({ advisors, audit, logger }));
+  router.use(teamRouter({ advisors, programs: createProgramRepository(db), leads: createLeadRepository(db), audit, logger, renderStaffPage }));
   return router;
 }

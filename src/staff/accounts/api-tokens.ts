@@ -24,6 +24,7 @@ export interface TokenOwner {
   email: string;
   name: string;
   role: StaffRole;
+  available: boolean;
 }
 
 export function createApiTokens(db: Database) {
@@ -41,13 +42,13 @@ export function createApiTokens(db: Database) {
       if (!TOKEN_PATTERN.test(token)) return null;
       const row = await db.apiToken.findUnique({
         where: { tokenHash: hashToken(token) },
-        include: { staffUser: { select: { id: true, email: true, name: true, role: true, disabledAt: true } } },
+        include: { staffUser: { select: { id: true, email: true, name: true, role: true, disabledAt: true, available: true } } },
       });
       if (!row || row.revokedAt || row.staffUser.disabledAt) return null;
       if (!row.lastUsedAt || at.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
         await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: at } });
       }
-      return { tokenId: row.id, staffUserId: row.staffUser.id, email: row.staffUser.email, name: row.staffUser.name, role: row.staffUser.role };
+      return { tokenId: row.id, staffUserId: row.staffUser.id, email: row.staffUser.email, name: row.staffUser.name, role: row.staffUser.role, available: row.staffUser.available };
     },
 
     /** Revokes the user's active tokens with this label; returns how many. */

@@ -12,6 +12,8 @@ export interface StaffUser {
   role: StaffRole;
   passwordHash: string;
   disabledAt: Date | null;
+  /** Taking leads now (SPEC §10). */
+  available: boolean;
 }
 
 /** Email addresses are compared and stored lower-cased, as leads' are. */
@@ -23,7 +25,7 @@ export function normaliseEmail(email: string): string {
 }
 
 export function createStaffUsers(db: Database) {
-  const select = { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true } as const;
+  const select = { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true, available: true } as const;
   return {
     async findByEmail(email: string): Promise<StaffUser | null> {
       const address = normaliseEmail(email);

@@ -16,6 +16,8 @@ export type AuditAction =
   | 'staff.disabled'
   | 'token.created'
   | 'token.revoked'
+  | 'advisor.programs_changed'
+  | 'advisor.availability_changed'
   | 'lead.status_changed'
   | 'leads.exported'
   | 'leads.erased'
@@ -29,6 +31,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'staff.disabled': 'Staff account disabled',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
+  'advisor.programs_changed': "Advisor's programs changed",
+  'advisor.availability_changed': 'Advisor availability changed',
   'lead.status_changed': 'Lead status changed',
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",

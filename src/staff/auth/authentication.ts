@@ -13,6 +13,8 @@ export interface StaffPrincipal {
   email: string;
   name: string;
   role: StaffRole;
+  /** Taking leads now, as the account said at the start of this request (the workspace header shows it). */
+  available: boolean;
   via: 'web' | 'token';
   tokenId?: string;
 }
@@ -52,7 +54,7 @@ export function authenticate(deps: { users: StaffUsers; tokens: ApiTokens; clock
         res.set('WWW-Authenticate', 'Bearer realm="frontdesk", error="invalid_token"');
         return sendJsonError(res, errors.invalidToken());
       }
-      res.locals.staff = { id: owner.staffUserId, email: owner.email, name: owner.name, role: owner.role, via: 'token', tokenId: owner.tokenId } satisfies StaffPrincipal;
+      res.locals.staff = { id: owner.staffUserId, email: owner.email, name: owner.name, role: owner.role, available: owner.available, via: 'token', tokenId: owner.tokenId } satisfies StaffPrincipal;
       return next();
     }
 
@@ -67,7 +69,7 @@ export function authenticate(deps: { users: StaffUsers; tokens: ApiTokens; clock
         return next();
       }
       session.lastSeenAt = now;
-      res.locals.staff = { id: user.id, email: user.email, name: user.name, role: user.role, via: 'web' } satisfies StaffPrincipal;
+      res.locals.staff = { id: user.id, email: user.email, name: user.name, role: user.role, available: user.available, via: 'web' } satisfies StaffPrincipal;
     }
     next();
   };

@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { checkProgramCodes, createAdvisorRepository, describePrograms, parseProgramList, type AdvisorUpdateResult } from '../../advisors';
 import type { Config } from '../../config/config';
 import type { Command, CommandContext } from '../../platform/cli-command';
 import { systemClock, type Clock } from '../../platform/clock';
@@ -17,6 +18,8 @@ import { parseExportOptions } from '../export/export-routes';
 import { createLeadExporter } from '../export/lead-export';
 import { parseLeadFilters } from '../leads/lead-filters';
 import { createLeadRepository, isLeadStatus, LEAD_STATUSES } from '../../leads';
+import { createProgramRepository } from '../../programs';
+import { recordAdvisorUpdate } from '../team/advisor-audit';
 import { createStaffPool } from '../staff-pool';
 import { readPassword as promptForPassword } from './read-password';
 
@@ -55,6 +58,16 @@ function email(value: string | boolean | undefined, command: string): string {
   return address;
 }
 
+/** `--programs CODE,CODE|all` → codes as the catalogue spells them (empty = every program), or a usage error naming what is wrong. */
+async function programs(value: string | boolean | undefined, command: string, context: CommandContext<Config>): Promise<string[]> {
+  const parsed = parseProgramList(required(value, 'programs', command));
+  if (!parsed.ok) throw cliErrors.usage(`${command}: --programs: ${parsed.problem}`);
+  const known = (await createProgramRepository(context.db).listAll()).map((program) => program.code);
+  const checked = checkProgramCodes(parsed.codes, known);
+  if (!checked.ok) throw cliErrors.usage(`${command}: --programs: no program has the code ${checked.unknown.join(', ')} (programs: ${known.join(', ')})`);
+  return checked.codes;
+}
+
 /** An AppError from the shared parsers (the same messages the web shows) as a usage error. */
 function asUsage<T>(command: string, parse: () => T): T {
   try {
@@ -65,22 +78,43 @@ function asUsage<T>(command: string, parse: () => T): T {
   }
 }
 
+/** The update, or the failure to report: the account went away meanwhile, or is disabled. */
+function updated(result: AdvisorUpdateResult, address: string) {
+  if (result.outcome === 'not_found') throw cliErrors.failed(`there is no staff account for ${address}`);
+  if (result.outcome === 'disabled') throw cliErrors.failed(`the account ${address} is disabled, so it cannot take leads; nothing was changed`);
+  return result.update;
+}
+
 export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string, Command<Config>> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? process.env;
   const readPassword = deps.readPassword ?? (() => promptForPassword());
   const audit = (context: CommandContext<Config>) => createAuditLog({ db: context.db, clock });
 
+  async function setAvailability(context: CommandContext<Config>, address: string, available: boolean): Promise<void> {
+    const advisors = createAdvisorRepository(context.db);
+    const advisor = await advisors.findByEmail(address);
+    if (!advisor) throw cliErrors.failed(`there is no staff account for ${address}`);
+    const result = await advisors.setAvailability(advisor.id, available, (tx, update) => recordAdvisorUpdate(audit(context), CLI_ACTOR, update, tx));
+    const update = updated(result, address);
+    const state = available ? 'taking leads' : 'away (not taking leads)';
+    context.print(update.changed.length > 0 ? `${address} is now ${state}.` : `${address} was already ${state}.`);
+  }
+
   return {
     'staff:add': {
-      summary: 'staff:add --email E --name N [--role admin|staff]   add a staff account (password from FRONTDESK_PASSWORD or a prompt)',
+      summary: 'staff:add --email E --name N [--role admin|staff] [--programs CODE,CODE] [--available]   add a staff account (password from FRONTDESK_PASSWORD or a prompt); it takes no leads until --available or staff:back',
       async run(context) {
-        const values = options(context.args, { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }, 'staff:add');
+        const values = options(context.args, {
+          email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, programs: { type: 'string' }, available: { type: 'boolean' },
+        }, 'staff:add');
         const address = email(values.email, 'staff:add');
         const name = required(values.name, 'name', 'staff:add');
         if (name.length > 100) throw cliErrors.usage('staff:add: --name must be at most 100 characters');
         const role = (values.role ?? 'staff') as StaffRole;
         if (!STAFF_ROLES.includes(role)) throw cliErrors.usage(`staff:add: --role must be ${STAFF_ROLES.join(' or ')}`);
+        const advises = values.programs === undefined ? [] : await programs(values.programs, 'staff:add', context);
+        const available = values.available === true;
         const users = createStaffUsers(context.db);
         if (await users.findByEmail(address)) throw cliErrors.failed(`a staff account for ${address} already exists`);
 
@@ -90,7 +124,12 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
 
         const user = await users.create({ email: address, name, role, passwordHash: await hashPassword(password), at: clock.now() });
         await audit(context).record({ actor: CLI_ACTOR, action: 'staff.added', details: { staffUserId: user.id, role } });
+        if (advises.length > 0 || available) {
+          const result = await createAdvisorRepository(context.db).update(user.id, { programs: advises, available }, (tx, update) => recordAdvisorUpdate(audit(context), CLI_ACTOR, update, tx));
+          if (result.outcome !== 'updated') throw cliErrors.failed(`the account ${address} was added, but its programs and availability could not be set`);
+        }
         context.print(`Added ${role} ${name} <${address}>. They can sign in at ${context.config.baseUrl}/admin/login`);
+        context.print(`Programs: ${describePrograms(advises)}. ${available ? 'Taking leads now.' : 'Not taking leads until staff:back (or their own switch in the workspace).'}`);
       },
     },
 
@@ -139,6 +178,39 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
         const result = await users.disable(user.id, clock.now());
         await audit(context).record({ actor: CLI_ACTOR, action: 'staff.disabled', details: { staffUserId: user.id, ...result } });
         context.print(`Disabled ${address}: ${result.revokedTokens} token(s) revoked, ${result.endedSessions} session(s) ended.`);
+      },
+    },
+
+    'staff:programs': {
+      summary: 'staff:programs --email E --programs CODE,CODE|all   set the programs an advisor takes leads for (all = every program)',
+      async run(context) {
+        const values = options(context.args, { email: { type: 'string' }, programs: { type: 'string' } }, 'staff:programs');
+        const address = email(values.email, 'staff:programs');
+        const codes = await programs(values.programs, 'staff:programs', context);
+        const advisors = createAdvisorRepository(context.db);
+        const advisor = await advisors.findByEmail(address);
+        if (!advisor) throw cliErrors.failed(`there is no staff account for ${address}`);
+        const result = await advisors.setPrograms(advisor.id, codes, (tx, update) => recordAdvisorUpdate(audit(context), CLI_ACTOR, update, tx));
+        const update = updated(result, address);
+        context.print(update.changed.length > 0
+          ? `${address} now takes leads for: ${describePrograms(codes)} (was: ${describePrograms(update.before.programs)}).`
+          : `${address} already takes leads for: ${describePrograms(codes)}.`);
+      },
+    },
+
+    'staff:away': {
+      summary: 'staff:away --email E   stop routing new leads to an advisor (leads they have keep them)',
+      async run(context) {
+        const values = options(context.args, { email: { type: 'string' } }, 'staff:away');
+        await setAvailability(context, email(values.email, 'staff:away'), false);
+      },
+    },
+
+    'staff:back': {
+      summary: 'staff:back --email E   route leads to an advisor again (not for a disabled account)',
+      async run(context) {
+        const values = options(context.args, { email: { type: 'string' } }, 'staff:back');
+        await setAvailability(context, email(values.email, 'staff:back'), true);
       },
     },
 

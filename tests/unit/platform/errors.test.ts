@@ -14,6 +14,7 @@ describe('The error catalogue', () => {
     const argument = entry === errors.invalidFilter || entry === errors.validationFailed ? [{ path: 'email', message: 'Enter an email address.' }]
       : entry === errors.invalidStatus ? ['new', 'spam']
       : entry === errors.invalidIdempotencyKey ? 255
+      : entry === errors.unknownPrograms ? ['ART-BA']
       : entry === errors.badRequest ? 'The address is malformed.'
       : undefined;
 
