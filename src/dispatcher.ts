@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
+import { createAdvisorAssignment } from './advisors';
 import type { Config } from './config/config';
-import { createLeadRepository } from './leads';
-import { createDispatcher, createEmailContent, createNotificationMetrics, type Dispatcher } from './notifications';
+import { createLeadAssignment, createLeadRepository } from './leads';
+import { createDispatcher, createEmailContent, createLeadRouting, createNotificationMetrics, type Dispatcher } from './notifications';
 import { createOutboxRepository } from './outbox';
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
@@ -26,13 +27,38 @@ export interface DispatcherDeps {
 export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, db, clock, logger, mailer } = deps;
   const outbox = createOutboxRepository(db);
+  const leads = createLeadRepository(db);
+  const leadAssignment = createLeadAssignment(db);
+  const advisors = createAdvisorAssignment();
+  const advisorsOf = async (leadIds: string[]) => {
+    const states = await leadAssignment.states(leadIds);
+    const contacts = await advisors.contacts(db.pool, [...states.values()].flatMap((lead) => (lead.assignedToId ? [lead.assignedToId] : [])));
+    return new Map([...states.values()].flatMap((lead) => {
+      const advisor = lead.assignedToId ? contacts.get(lead.assignedToId) : undefined;
+      return advisor ? [[lead.id, advisor] as const] : [];
+    }));
+  };
+  const routing = createLeadRouting({
+    leads: leadAssignment,
+    advisors,
+    outbox,
+    transaction: leads.transaction,
+    clock,
+    officeHours: config.officeHours,
+    routing: config.routing,
+    escalation: config.escalation,
+    responseTargetMs: config.responseTargetMs,
+  });
   return createDispatcher({
     outbox,
-    content: createEmailContent({ leads: createLeadRepository(db), config }),
+    content: createEmailContent({ leads, config, advisorsOf }),
     mailer,
     clock,
     officeHours: config.officeHours,
     logger,
     metrics: createNotificationMetrics(deps.registry, () => outbox.countPending()),
+    routing,
+    assignments: { states: (ids) => leadAssignment.states(ids) },
   });
 }
+

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, SqlTransaction } from '../platform/database';
 
-export type NotificationKind = 'admissions' | 'autoreply';
+export type NotificationKind = 'admissions' | 'autoreply' | 'escalation';
 
 export interface ClaimedNotification {
   id: string;
