@@ -1,5 +1,6 @@
+import type { AdvisorContact } from '../advisors';
 import type { LeadAssignmentState } from '../leads';
-import { isOpen, type OfficeHours } from '../office-hours';
+import { isOpen, officeTimeBetween, type OfficeHours } from '../office-hours';
 import type { ClaimedNotification, OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -25,11 +26,12 @@ export interface SendingDeps {
   officeHours: OfficeHours;
   logger: Logger;
   metrics: NotificationMetrics;
-  /** Assigns leads as their admissions mail becomes due (SPEC §10); without it nothing is routed. */
+  /** Assigns leads as their admissions mail becomes due (SPEC §10); without it nothing is routed nor escalated. */
   routing?: LeadRouting;
-  /** Where leads stand, for advisors' digests. */
+  /** Where leads stand and who their advisors are, for escalations and advisors' digests. */
   assignments?: {
     states(leadIds: string[]): Promise<Map<string, LeadAssignmentState>>;
+    advisors(ids: string[]): Promise<Map<string, AdvisorContact>>;
   };
 }
 
@@ -56,7 +58,7 @@ interface Pass {
  * queued while it was closed. With routing, leads are assigned as their
  * mail becomes due, just before it is sent: an assigned lead's email goes to
  * its advisor, and at the opening each advisor also gets a digest of their
- * own.
+ * own. Escalations, too, go out only while the office is open.
  */
 export function createDispatchPass(deps: DispatchPassDeps): () => Promise<DispatchReport> {
   const { outbox, logger, outcomes, owner } = deps;
@@ -147,6 +149,37 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
     await deliver(held, 'admissions', () => deps.content.digest(listed, held.length), pass);
   }
 
+  /**
+   * Escalations due (the office is open): one whose lead has had its first
+   * response is cancelled; otherwise the lead may move on (ESCALATION=reassign)
+   * and its advisor and the escalation address hear how long it has waited.
+   */
+  async function escalate(rows: ClaimedNotification[], pass: Pass) {
+    if (rows.length === 0 || !deps.routing || !deps.assignments) return;
+    const states = await deps.assignments.states(rows.map((row) => row.leadId));
+    for (const row of rows) {
+      const state = states.get(row.leadId);
+      if (!state) continue; // erased meanwhile; its row went with it
+      if (state.firstResponseAt) {
+        pass.untried.delete(row.id);
+        await outcomes.write([row.id], () => outbox.markCancelled([row.id], owner));
+        logger.info({ event: 'notification.cancelled', kind: row.kind });
+        continue;
+      }
+      const moved = await deps.routing.reassign(row.leadId, row.scheduledAt);
+      const advisors = await deps.assignments.advisors([state.assignedToId, moved?.to].flatMap((id) => (id ? [id] : [])));
+      const lead = (await deps.content.loadLeads([row.leadId])).get(row.leadId);
+      if (!lead) continue;
+      const waitedMs = officeTimeBetween(deps.officeHours, state.dueAt ?? row.scheduledAt, deps.clock.now());
+      const details = {
+        advisor: (state.assignedToId && advisors.get(state.assignedToId)) || null,
+        reassignedTo: (moved && advisors.get(moved.to)) || null,
+        waitedMs,
+      };
+      await deliver([row], 'escalation', () => deps.content.escalation(lead, details), pass);
+    }
+  }
+
   return async function runPass(): Promise<DispatchReport> {
     await outcomes.writeKept();
     const pass: Pass = { report: { sent: 0, retried: 0, failed: 0 }, untried: new Set() };
@@ -168,6 +201,7 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
           await deps.routing?.routeDue(held.map((row) => ({ leadId: row.leadId, dueAt: row.scheduledAt })));
           await sendHeld(held, pass);
         }
+        if (deps.routing && deps.assignments) await escalate(await claim(['escalation'], false), pass);
       }
     } catch (error) {
       // Rows claimed but never tried go back at once (or when the database returns), not when their lease ends.

@@ -35,10 +35,20 @@ export function headerSafe(value: string): string {
   return value.replace(/[\r\n\u2028\u2029\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
+/** "22 minutes of office time", "1 hour 5 minutes of office time". */
+export function officeDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+  const parts = hours > 0 ? [plural(hours, 'hour'), ...(minutes % 60 > 0 ? [plural(minutes % 60, 'minute')] : [])] : [plural(minutes, 'minute')];
+  return `${parts.join(' ')} of office time`;
+}
+
 /**
  * Builds the kinds of email from views/emails: an admissions email for
  * one lead, the digest of leads that arrived while the office was closed
- * (the team's, and each advisor's own), and the auto-reply to the person. HTML parts are escaped by Eta; text parts
+ * (the team's, and each advisor's own), the escalation of an overdue lead,
+ * and the auto-reply to the person. HTML parts are escaped by Eta; text parts
  * come from a second Eta instance without HTML escaping.
  */
 export function createEmailContent(deps: {
@@ -128,6 +138,20 @@ export function createEmailContent(deps: {
     advisorDigest(advisor: AdvisorContact, leads: LeadForEmail[], total: number): OutgoingMail {
       const subject = `${total} ${total === 1 ? 'inquiry' : 'inquiries'} assigned to you while the office was closed`;
       return digestMail(addressOf(advisor), subject, leads, total, false);
+    },
+
+    /** An overdue lead: to its advisor (and the new one, if it moved) and the escalation address. */
+    escalation(lead: LeadForEmail, details: { advisor: AdvisorContact | null; reassignedTo: AdvisorContact | null; waitedMs: number }): OutgoingMail {
+      const advisors = [details.advisor, details.reassignedTo].flatMap((advisor) => (advisor ? [headerSafe(advisor.email)] : []));
+      const to = [...new Set([...advisors, ...config.escalationEmail])];
+      const data = { lead, site, advisor: details.advisor, reassignedTo: details.reassignedTo, waited: officeDuration(details.waitedMs) };
+      return {
+        from: config.mailFrom,
+        to,
+        subject: headerSafe(`Overdue: ${lead.firstName} ${lead.lastName} — ${programOnly(lead)}`),
+        ...render('escalation', data),
+        headers: { 'X-Frontdesk-Leads': lead.id },
+      };
     },
 
     autoreply(lead: LeadForEmail, inquiredAt: Date): OutgoingMail {

@@ -5,6 +5,13 @@ import type { OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { SqlTransaction } from '../platform/database';
 
+/** A lead moved to another advisor by an escalation. */
+export interface Reassignment {
+  leadId: string;
+  from: string | null;
+  to: string;
+}
+
 export interface RoutingDeps {
   leads: LeadAssignment;
   advisors: AdvisorAssignment;
@@ -16,6 +23,8 @@ export interface RoutingDeps {
   routing: 'round-robin' | 'off';
   escalation: 'notify' | 'reassign' | 'off';
   responseTargetMs: number;
+  /** Records a reassignment inside its transaction (the audit event). */
+  onReassigned?: (tx: SqlTransaction, change: Reassignment) => Promise<void>;
 }
 
 /**
@@ -55,6 +64,32 @@ export function createLeadRouting(deps: RoutingDeps) {
       });
     },
 
+    /**
+     * ESCALATION=reassign: moves an overdue lead to the next eligible advisor
+     * (never the current one) with a new `respondBy` and a new escalation.
+     * `respondBy` is the deadline the escalation was queued for: a lead whose
+     * deadline moved on since (this escalation already moved it) or that has
+     * been answered stays where it is. Null when nothing moved.
+     */
+    async reassign(leadId: string, respondBy: Date): Promise<Reassignment | null> {
+      if (deps.routing !== 'round-robin' || deps.escalation !== 'reassign') return null;
+      return deps.transaction(async (tx) => {
+        await advisors.lockRouting(tx);
+        const lead = await leads.lockState(tx, leadId);
+        if (!lead || lead.firstResponseAt || lead.respondBy?.getTime() !== respondBy.getTime()) return null;
+        const now = clock.now();
+        const roundRobin = createRoundRobin(await advisors.candidates(tx), now);
+        const next = roundRobin.pick({ programCode: lead.programCode, repeatOfAdvisorId: null }, lead.assignedToId);
+        if (!next) return null;
+        const newRespondBy = respondByFrom(now);
+        await leads.reassign(tx, leadId, { to: next.id, at: now, respondBy: newRespondBy });
+        await advisors.markAssigned(tx, roundRobin.stamps);
+        await deps.outbox.queue(tx, escalationRows([{ leadId, respondBy: newRespondBy }]));
+        const change = { leadId, from: lead.assignedToId, to: next.id };
+        await deps.onReassigned?.(tx, change);
+        return change;
+      });
+    },
   };
 }
 

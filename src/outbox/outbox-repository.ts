@@ -84,6 +84,15 @@ export function createOutboxRepository(db: Database) {
       });
     },
 
+    /** Marks rows that no longer need sending (an escalation for a lead answered in time), if this owner still holds their lease. */
+    async markCancelled(ids: string[], owner: string): Promise<number> {
+      const { count } = await db.notification.updateMany({
+        where: { id: { in: ids }, leaseOwner: owner, status: 'pending' },
+        data: { status: 'cancelled', leaseOwner: null, leaseUntil: null },
+      });
+      return count;
+    },
+
     /** Gives claimed rows back untouched (shutdown, or the office closed meanwhile). */
     async release(ids: string[], owner: string): Promise<void> {
       await db.notification.updateMany({ where: { id: { in: ids }, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
