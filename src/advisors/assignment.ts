@@ -42,7 +42,9 @@ export function createAdvisorAssignment() {
     /**
      * Enabled, available advisors, locked until the caller commits: an
      * advisor going away meanwhile waits for this pick, and the next pick
-     * no longer sees them.
+     * no longer sees them. NO KEY UPDATE, as the update of last_assigned_at
+     * takes anyway: rows that merely point at an advisor (audit events,
+     * contacts) are still written meanwhile.
      */
     async candidates(tx: SqlTransaction): Promise<AdvisorCandidate[]> {
       const { rows } = await tx.query<AdvisorCandidate>({
@@ -51,7 +53,7 @@ export function createAdvisorAssignment() {
                  FROM staff_users
                 WHERE disabled_at IS NULL AND available
                 ORDER BY id
-                  FOR UPDATE`,
+                  FOR NO KEY UPDATE`,
       });
       return rows;
     },
