@@ -1,10 +1,13 @@
-import { isOpen, type OfficeHours } from '../office-hours';
+import type { AdvisorContact } from '../advisors';
+import type { LeadAssignmentState } from '../leads';
+import { isOpen, officeTimeBetween, type OfficeHours } from '../office-hours';
 import type { ClaimedNotification, OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { isPermanentMailError, type Mailer, type OutgoingMail } from '../platform/mailer';
-import type { EmailContent } from './email-content';
+import { DIGEST_LIST_LIMIT, type EmailContent } from './email-content';
 import type { KeptOutcomes } from './kept-outcomes';
+import type { LeadRouting } from './lead-routing';
 import type { NotificationMetrics } from './notification-metrics';
 import { nextAttempt } from './retry-policy';
 
@@ -23,6 +26,13 @@ export interface SendingDeps {
   officeHours: OfficeHours;
   logger: Logger;
   metrics: NotificationMetrics;
+  /** Assigns leads as their admissions mail becomes due (SPEC §10); without it nothing is routed nor escalated. */
+  routing?: LeadRouting;
+  /** Where leads stand and who their advisors are, for escalations and advisors' digests. */
+  assignments?: {
+    states(leadIds: string[]): Promise<Map<string, LeadAssignmentState>>;
+    advisors(ids: string[]): Promise<Map<string, AdvisorContact>>;
+  };
 }
 
 export interface DispatchPassDeps extends SendingDeps {
@@ -45,7 +55,10 @@ interface Pass {
  * One pass over the outbox: claim a batch, send it, record each outcome.
  * Auto-replies go at any hour; admissions mail only while the office is open:
  * one email per lead queued during open hours, one digest for everything
- * queued while it was closed.
+ * queued while it was closed. With routing, leads are assigned as their
+ * mail becomes due, just before it is sent: an assigned lead's email goes to
+ * its advisor, and at the opening each advisor also gets a digest of their
+ * own. Escalations, too, go out only while the office is open.
  */
 export function createDispatchPass(deps: DispatchPassDeps): () => Promise<DispatchReport> {
   const { outbox, logger, outcomes, owner } = deps;
@@ -105,6 +118,68 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
     if (failure) throw failure.reason;
   }
 
+  /**
+   * The leads held while the office was closed: each advisor's digest of
+   * their own first, then the team's, which settles the rows. A failure
+   * anywhere retries the lot, so an advisor may get their digest twice but
+   * the team never misses one.
+   */
+  async function sendHeld(held: ClaimedNotification[], pass: Pass) {
+    const states = deps.assignments ? await deps.assignments.states(held.map((row) => row.leadId)) : new Map<string, LeadAssignmentState>();
+    const byAdvisor = new Map<string, string[]>();
+    for (const row of held) {
+      const advisorId = states.get(row.leadId)?.assignedToId;
+      if (advisorId) byAdvisor.set(advisorId, [...(byAdvisor.get(advisorId) ?? []), row.leadId]);
+    }
+    const teamIds = held.slice(0, DIGEST_LIST_LIMIT).map((row) => row.leadId);
+    const advisorIds = [...byAdvisor.values()].flatMap((ids) => ids.slice(0, DIGEST_LIST_LIMIT));
+    const leads = await deps.content.loadLeads([...new Set([...teamIds, ...advisorIds])]);
+    for (const ids of byAdvisor.values()) {
+      const own = ids.flatMap((id) => leads.get(id) ?? []);
+      const advisor = own[0]?.advisor;
+      if (!advisor) continue;
+      try {
+        await deps.mailer.send(deps.content.advisorDigest(advisor, own, ids.length));
+      } catch (error) {
+        await failedAttempt(held, 'admissions', error, pass);
+        return;
+      }
+    }
+    const listed = teamIds.flatMap((id) => leads.get(id) ?? []);
+    await deliver(held, 'admissions', () => deps.content.digest(listed, held.length), pass);
+  }
+
+  /**
+   * Escalations due (the office is open): one whose lead has had its first
+   * response is cancelled; otherwise the lead may move on (ESCALATION=reassign)
+   * and its advisor and the escalation address hear how long it has waited.
+   */
+  async function escalate(rows: ClaimedNotification[], pass: Pass) {
+    if (rows.length === 0 || !deps.routing || !deps.assignments) return;
+    const states = await deps.assignments.states(rows.map((row) => row.leadId));
+    for (const row of rows) {
+      const state = states.get(row.leadId);
+      if (!state) continue; // erased meanwhile; its row went with it
+      if (state.firstResponseAt) {
+        pass.untried.delete(row.id);
+        await outcomes.write([row.id], () => outbox.markCancelled([row.id], owner));
+        logger.info({ event: 'notification.cancelled', kind: row.kind });
+        continue;
+      }
+      const moved = await deps.routing.reassign(row.leadId, row.scheduledAt);
+      const advisors = await deps.assignments.advisors([state.assignedToId, moved?.to].flatMap((id) => (id ? [id] : [])));
+      const lead = (await deps.content.loadLeads([row.leadId])).get(row.leadId);
+      if (!lead) continue;
+      const waitedMs = officeTimeBetween(deps.officeHours, state.dueAt ?? row.scheduledAt, deps.clock.now());
+      const details = {
+        advisor: (state.assignedToId && advisors.get(state.assignedToId)) || null,
+        reassignedTo: (moved && advisors.get(moved.to)) || null,
+        waitedMs,
+      };
+      await deliver([row], 'escalation', () => deps.content.escalation(lead, details), pass);
+    }
+  }
+
   return async function runPass(): Promise<DispatchReport> {
     await outcomes.writeKept();
     const pass: Pass = { report: { sent: 0, retried: 0, failed: 0 }, untried: new Set() };
@@ -117,14 +192,16 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
     try {
       await sendEach(await claim(['autoreply'], false), pass);
       if (isOpen(deps.officeHours, deps.clock.now())) {
-        await sendEach(await claim(['admissions'], false), pass);
+        const open = await claim(['admissions'], false);
+        await deps.routing?.routeDue(open.map((row) => ({ leadId: row.leadId, dueAt: row.scheduledAt })));
+        await sendEach(open, pass);
         // Everything that queued while the office was closed goes out as one email.
         const held = await claim(['admissions'], true, 100_000);
         if (held.length > 0) {
-          const leads = await deps.content.loadLeads(held.slice(0, 100).map((row) => row.leadId));
-          const listed = held.slice(0, 100).flatMap((row) => leads.get(row.leadId) ?? []);
-          await deliver(held, 'admissions', () => deps.content.digest(listed, held.length), pass);
+          await deps.routing?.routeDue(held.map((row) => ({ leadId: row.leadId, dueAt: row.scheduledAt })));
+          await sendHeld(held, pass);
         }
+        if (deps.routing && deps.assignments) await escalate(await claim(['escalation'], false), pass);
       }
     } catch (error) {
       // Rows claimed but never tried go back at once (or when the database returns), not when their lease ends.

@@ -8,8 +8,8 @@ const MAX_DELAY_MS = 60 * 60_000;
 /**
  * When to try again after `attempts` failed tries, or null to give up:
  * 1 min doubling to 1 h, ±20% jitter so a recovering mail server is not hit
- * by every instance at once. Admissions mail never goes out while the office
- * is closed, so a retry that would land in closed time waits for the opening.
+ * by every instance at once. Admissions mail and escalations never go out
+ * while the office is closed, so a retry that would land in closed time waits for the opening.
  */
 export function nextAttempt(options: {
   attempts: number;
@@ -23,6 +23,6 @@ export function nextAttempt(options: {
   const base = Math.min(FIRST_DELAY_MS * 2 ** (options.attempts - 1), MAX_DELAY_MS);
   const jitter = 0.8 + 0.4 * (options.random ?? Math.random)();
   const retryAt = new Date(options.now.getTime() + Math.round(base * jitter));
-  if (options.kind !== 'admissions') return retryAt;
+  if (options.kind === 'autoreply') return retryAt;
   return earliestOpenAt(options.officeHours, retryAt) ?? retryAt;
 }

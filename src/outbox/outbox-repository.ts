@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, SqlTransaction } from '../platform/database';
 
-export type NotificationKind = 'admissions' | 'autoreply';
+export type NotificationKind = 'admissions' | 'autoreply' | 'escalation';
 
 export interface ClaimedNotification {
   id: string;
@@ -82,6 +82,15 @@ export function createOutboxRepository(db: Database) {
           ...(outcome.retryAt ? { nextAttemptAt: outcome.retryAt } : { status: 'failed' }),
         },
       });
+    },
+
+    /** Marks rows that no longer need sending (an escalation for a lead answered in time), if this owner still holds their lease. */
+    async markCancelled(ids: string[], owner: string): Promise<number> {
+      const { count } = await db.notification.updateMany({
+        where: { id: { in: ids }, leaseOwner: owner, status: 'pending' },
+        data: { status: 'cancelled', leaseOwner: null, leaseUntil: null },
+      });
+      return count;
     },
 
     /** Gives claimed rows back untouched (shutdown, or the office closed meanwhile). */

@@ -19,6 +19,7 @@ export type AuditAction =
   | 'advisor.programs_changed'
   | 'advisor.availability_changed'
   | 'lead.status_changed'
+  | 'lead.reassigned'
   | 'leads.exported'
   | 'leads.erased'
   | 'leads.purged';
@@ -34,6 +35,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'advisor.programs_changed': "Advisor's programs changed",
   'advisor.availability_changed': 'Advisor availability changed',
   'lead.status_changed': 'Lead status changed',
+  'lead.reassigned': 'Lead reassigned (overdue)',
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",
   'leads.purged': 'Leads purged',
