@@ -42,6 +42,8 @@ export async function startSmtpSink() {
     onRcptTo(address, _session, callback) {
       const affected = !only || only(address.address);
       if (affected && mode === 'reject') return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+      // An outage of the whole server also ends a connection opened before it (a pooled one) with 421.
+      if (affected && mode === 'unavailable' && !only) return callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
       if (affected && mode === 'unavailable') return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
       callback();
     },

@@ -50,7 +50,7 @@ describe('Staff and data-protection commands (npm run cli)', () => {
       expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$/);
       expect(user.passwordHash).not.toContain(GOOD_PASSWORD);
       expect(await verifyPassword(user.passwordHash, GOOD_PASSWORD)).toBe(true);
-      expect(await t.db.auditEvent.findFirst({ where: { action: 'staff.added', via: 'cli' } })).toMatchObject({ details: { staffUserId: user.id, role: 'admin' } });
+      expect(await t.db.auditEvent.findFirst({ where: { action: 'staff.added', via: 'cli', details: { path: ['staffUserId'], equals: user.id } } })).toMatchObject({ details: { staffUserId: user.id, role: 'admin' } });
       await signIn(t, { id: user.id, email: 'dana.dean@college.test', name: 'Dana Dean', role: 'admin', password: GOOD_PASSWORD });
     });
 
@@ -165,7 +165,7 @@ describe('Staff and data-protection commands (npm run cli)', () => {
         .parse((response, callback) => { const chunks: Buffer[] = []; response.on('data', (chunk: Buffer) => chunks.push(chunk)); response.on('end', () => callback(null, Buffer.concat(chunks))); });
       expect((web.body as Buffer).equals(file)).toBe(true);
       expect(existsSync(`${out}.partial`)).toBe(false);
-      expect(await t.db.auditEvent.findFirst({ where: { action: 'leads.exported', via: 'cli' } })).toMatchObject({ details: { format: 'csv', filters: { program: 'CYB-CERT' }, rows: 1, completed: true, bom: true } });
+      expect(await t.db.auditEvent.findFirst({ where: { action: 'leads.exported', via: 'cli', details: { path: ['format'], equals: 'csv' } } })).toMatchObject({ details: { format: 'csv', filters: { program: 'CYB-CERT' }, rows: 1, completed: true, bom: true } });
     });
 
     test('when leads are exported as NDJSON since a lead, then the file has exactly the newer leads', async () => {
@@ -209,7 +209,7 @@ describe('Staff and data-protection commands (npm run cli)', () => {
       expect(await t.db.consentRecord.count({ where: { leadId: { in: [first.id, second.id] } } })).toBe(0);
       expect(await t.db.lead.count({ where: { id: other.id } })).toBe(1);
 
-      const erased = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'leads.erased' } });
+      const erased = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'leads.erased', details: { path: ['leads'], equals: 2 } } });
       expect(erased).toMatchObject({ via: 'cli', actorId: null, leadId: null, details: { leads: 2 } });
       const everything = JSON.stringify(await t.db.auditEvent.findMany());
       expect(everything.toLowerCase()).not.toContain('erase.me');
