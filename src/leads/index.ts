@@ -21,3 +21,4 @@ export { leadConditions, parameterBinder, literalBinder, whereClause, type LeadF
 export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, formulaGuard, type ExportFormat, type ExportRequest } from './lead-export-sql';
 export { PAGE_SIZE, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export { DUPLICATE_WINDOW_MS, type LeadTransaction, type PrismaTransaction, type StatusChange } from './lead-repository';
+export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange } from './lead-statistics';

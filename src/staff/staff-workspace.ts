@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Config } from '../config/config';
-import { createLeadRepository } from '../leads';
+import { createLeadRepository, createLeadStatistics } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
 import { errors } from '../platform/errors';
@@ -19,6 +19,7 @@ import { auditRouter } from './audit/audit-routes';
 import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
+import { dashboardRouter } from './dashboard/dashboard-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
 
@@ -65,5 +66,6 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
   router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));
   router.use(auditRouter({ audit, renderStaffPage }));
+  router.use(dashboardRouter({ statistics: createLeadStatistics(db), officeHours: config.officeHours, responseTargetMs: config.responseTargetMs, clock, renderStaffPage }));
   return router;
 }
