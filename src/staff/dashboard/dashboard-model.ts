@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { openPeriods, stackedBarChart, summariseArrivals, datesBetween, weekHeatmap, type ArrivalCount, type ArrivalSummary } from '../../insights';
-import type { OfficeHours } from '../../office-hours';
+import { hoursLabel, type OfficeHours } from '../../office-hours';
 import type { SpeedFigures, SpeedReport } from '../../leads';
 
 const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -56,7 +56,7 @@ export function dashboardCharts(data: DashboardJson, office: OfficeHours) {
     (peak.count === 0
       ? 'No leads arrived in this range.'
       : `The busiest hour of the week was ${DAY_NAMES[peak.day]} ${clock(peak.hour * 60)}–${clock(peak.hour * 60 + 60)} with ${peak.count} leads. `) +
-    ` Office hours outlined: ${periods.length === 0 ? 'none' : periods.map((period) => `${DAY_LABELS[period.day]} ${clock(period.from)}–${clock(period.to)}`).join(', ')}.`;
+    ` Office hours outlined: ${hoursLabel(office)}.`;
 
   return {
     perDay: {
@@ -82,13 +82,19 @@ export function dashboardCharts(data: DashboardJson, office: OfficeHours) {
   };
 }
 
-/** Seconds of office time for people: "42 s", "7 min 05 s", "2 h 10 min". */
+/**
+ * Seconds of office time for people: "42 s", "7 min 05 s", then whole
+ * minutes from 10 minutes on ("34 min", "2 h 10 min"): seconds stop
+ * mattering there, and the headline figures stay on one line.
+ */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '—';
   const whole = Math.round(seconds);
   if (whole < 60) return `${whole} s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
-  return `${Math.floor(whole / 3600)} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`;
+  if (whole < 600) return `${Math.floor(whole / 60)} min${whole % 60 === 0 ? '' : ` ${String(whole % 60).padStart(2, '0')} s`}`;
+  const minutes = Math.round(whole / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 === 0 ? '' : ` ${String(minutes % 60).padStart(2, '0')} min`}`;
 }
 
 export function formatShare(share: number | null): string {
