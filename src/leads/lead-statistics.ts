@@ -88,12 +88,13 @@ interface FigureRow {
 const AWAITING = `l.first_response_at IS NULL AND l.status = 'new'`;
 
 /**
+ * (Exported for the bench, which EXPLAINs it; the app goes through createLeadStatistics.)
  * One pass over the range computes the totals, the rows per advisor and the
  * rows per program (GROUPING SETS), so a range of many leads is read once.
  * Enabled advisors and active programs with no leads in the range still get
  * a row of zeros: "nothing assigned to Sam this week" is worth seeing.
  */
-const FIGURES_SQL = `
+export const FIGURES_SQL = `
   WITH f AS (
     SELECT GROUPING(l.assigned_to_id, l.program_code) AS g, l.assigned_to_id, l.program_code,
            count(*)::int AS leads,
@@ -122,15 +123,16 @@ const FIGURES_SQL = `
     FROM programs p LEFT JOIN f ON f.g = 2 AND f.program_code = p.code
    WHERE p.active OR f.g IS NOT NULL`;
 
-const ARRIVALS_SQL = `
-  SELECT to_char(s.t, 'YYYY-MM-DD') AS day,
-         (extract(hour FROM s.t)::int * 60 + extract(minute FROM s.t)::int) / $4::int * $4::int AS minute,
-         count(*)::int AS leads
-    FROM (SELECT l.created_at AT TIME ZONE $3::text AS t
+// One time-zone conversion per lead, binned on local wall time (the origin is
+// a Monday midnight, so buckets start on the hour); the grouped rows only are
+// formatted. Measured at about half the cost of grouping by to_char/extract.
+export const ARRIVALS_SQL = `
+  SELECT to_char(g.bucket, 'YYYY-MM-DD') AS day, (extract(hour FROM g.bucket)::int * 60 + extract(minute FROM g.bucket)::int) AS minute, g.leads
+    FROM (SELECT date_bin(make_interval(mins => $4::int), l.created_at AT TIME ZONE $3::text, timestamp '2000-01-03 00:00') AS bucket, count(*)::int AS leads
             FROM leads l
-           WHERE l.created_at >= $1::timestamptz AND l.created_at < $2::timestamptz AND l.status <> 'spam') AS s
-   GROUP BY 1, 2
-   ORDER BY 1, 2`;
+           WHERE l.created_at >= $1::timestamptz AND l.created_at < $2::timestamptz AND l.status <> 'spam'
+           GROUP BY 1) AS g
+   ORDER BY g.bucket`;
 
 export function createLeadStatistics(db: Database) {
   return {
