@@ -120,7 +120,7 @@ async function findPsql(): Promise<string> {
 }
 
 /** An admin with an API token, written straight into the database (as staff:add and staff:token would). */
-async function createToken(databaseUrl: string): Promise<string> {
+export async function createToken(databaseUrl: string): Promise<string> {
   const token = `fdt_${randomBytes(32).toString('base64url')}`;
   const userId = randomUUID();
   await withClient(databaseUrl, async (client) => {
@@ -131,10 +131,11 @@ async function createToken(databaseUrl: string): Promise<string> {
 }
 
 /**
- * Leads `from+1`…`to`, 100 ms apart, with UUIDv7 ids made from their time (as
- * the app makes them), realistic field sizes and a consent record each.
+ * Leads `from+1`…`to`, 100 ms apart (or `spacingMs`), with UUIDv7 ids made
+ * from their time (as the app makes them), realistic field sizes and a
+ * consent record each. The first is at 2026-09-21T14:13:20Z.
  */
-async function seedLeads(databaseUrl: string, from: number, to: number): Promise<void> {
+export async function seedLeads(databaseUrl: string, from: number, to: number, spacingMs = 100): Promise<void> {
   await withClient(databaseUrl, async (client) => {
     await client.query(
       `WITH inserted AS (
@@ -154,14 +155,14 @@ async function seedLeads(databaseUrl: string, from: number, to: number): Promise
                 'healthcare-administration-vs-healthcare-management',
                 CASE WHEN i % 2 = 0 THEN 'newsletter' END, CASE WHEN i % 2 = 0 THEN 'email' END, CASE WHEN i % 4 = 0 THEN 'fall-2026' END,
                 CASE WHEN i % 5 = 0 THEN 'https://www.search.example/?q=online+degrees' END
-           FROM (SELECT i, 1790000000000::bigint + i * 100 AS ms, md5(i::text) AS h FROM generate_series($1::int + 1, $2::int) AS i) AS s
+           FROM (SELECT i, 1790000000000::bigint + i * $3::bigint AS ms, md5(i::text) AS h FROM generate_series($1::int + 1, $2::int) AS i) AS s
          RETURNING id, created_at)
        INSERT INTO consent_records (lead_id, text, version, sha256, page_url, consented_at, ip, user_agent)
        SELECT id, 'I agree that Frontdesk College may contact me by email, phone or text message about my inquiry and its programs.', '2026-11-01',
               repeat('ab', 32), 'https://enroll.example.edu/articles/healthcare-administration-vs-healthcare-management', created_at, '203.0.113.7',
               'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15'
          FROM inserted`,
-      [from, to],
+      [from, to, spacingMs],
     );
     await client.query('VACUUM (ANALYZE) leads, consent_records');
   });

@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib';
 import { articleScenario } from './article';
+import { dashboardScenario } from './dashboard';
 import { dispatchScenario } from './dispatch';
 import { exportScenario } from './export';
 import { inquiryScenario } from './inquiry';
@@ -8,4 +9,4 @@ import { inquiryScenario } from './inquiry';
  * Every scenario, in the order `npm run bench` runs them. Add yours here
  * (one import, one entry); names must be unique.
  */
-export const scenarios: readonly Scenario[] = [articleScenario, inquiryScenario, dispatchScenario, exportScenario];
+export const scenarios: readonly Scenario[] = [articleScenario, inquiryScenario, dispatchScenario, exportScenario, dashboardScenario];

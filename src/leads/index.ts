@@ -22,3 +22,4 @@ export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, formulaGuar
 export { PAGE_SIZE, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export { DUPLICATE_WINDOW_MS, type LeadTransaction, type PrismaTransaction, type StatusChange } from './lead-repository';
 export { createLeadAssignment, type LeadAssignment, type LeadAssignmentState, type Routed, type UnroutedLead } from './lead-assignment';
+export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange } from './lead-statistics';

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Config } from '../config/config';
 import { createAdvisorRepository } from '../advisors';
-import { createLeadRepository } from '../leads';
+import { createLeadRepository, createLeadStatistics } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
 import { errors } from '../platform/errors';
@@ -21,6 +21,7 @@ import { auditRouter } from './audit/audit-routes';
 import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
+import { dashboardRouter } from './dashboard/dashboard-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
 import { availabilityRouter } from './team/availability-routes';
@@ -78,5 +79,6 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   const advisors = createAdvisorRepository(db);
   router.use(availabilityRouter({ advisors, audit, logger }));
   router.use(teamRouter({ advisors, programs: createProgramRepository(db), leads: createLeadRepository(db), audit, logger, renderStaffPage }));
+  router.use(dashboardRouter({ statistics: createLeadStatistics(db), officeHours: config.officeHours, responseTargetMs: config.responseTargetMs, clock, renderStaffPage }));
   return router;
 }

@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon';
+import { errors, isAppError, type ErrorIssue } from '../../platform/errors';
+import { parseLeadFilters, type FilterEcho } from '../leads/lead-filters';
+
+/** Longer ranges are a report, not a dashboard: a day per bar stops being readable, and the query would read years of leads. */
+export const MAX_RANGE_DAYS = 366;
+
+export interface DashboardRange {
+  from: Date;
+  /** Exclusive. */
+  until: Date;
+  /** `from`/`to` as typed, for the form. */
+  echo: Pick<FilterEcho, 'from' | 'to'>;
+}
+
+/**
+ * `from`/`to` exactly as the lead list reads them (lead-filters.ts: a date is
+ * a whole day in the office zone, an instant needs Z or an offset; the same
+ * 400 invalid_filter), with the dashboard's defaults: no `to` is "until now",
+ * no `from` is the Monday 00:00 (office zone) of the week the range ends in —
+ * so no parameters at all is "this week so far".
+ */
+export function parseDashboardRange(query: Record<string, unknown>, timezone: string, now: Date): DashboardRange {
+  // Only from/to: the list's other filters are not the dashboard's.
+  const { filters, echo } = parseLeadFilters({ from: query.from, to: query.to }, timezone);
+  const until = filters.until ?? now;
+  const from = filters.from ?? DateTime.fromMillis(until.getTime() - 1, { zone: timezone }).startOf('week').toJSDate();
+  const issues: ErrorIssue[] = [];
+  if (from >= until) issues.push({ path: 'from', message: 'The start must be before the end of the range (without an end date, before now).' });
+  else if (until.getTime() - from.getTime() > (MAX_RANGE_DAYS + 1) * 86_400_000) issues.push({ path: 'to', message: `Choose a range of at most ${MAX_RANGE_DAYS} days.` });
+  if (issues.length > 0) throw errors.invalidFilter(issues);
+  return { from, until, echo: { from: echo.from, to: echo.to } };
+}
+
+/** The issues of an invalid_filter error, or undefined for any other error (which should propagate). */
+export function filterIssues(error: unknown): ErrorIssue[] | undefined {
+  return isAppError(error) && error.code === errors.invalidFilter.code ? (error.issues ?? []) : undefined;
+}
