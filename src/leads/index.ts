@@ -6,11 +6,12 @@
  * at (its program, its article) for their names.
  */
 import type { Database } from '../platform/database';
+import { createLeadContacts } from './lead-contacts';
 import { createLeadQueries } from './lead-queries';
 import { createLeadWrites } from './lead-repository';
 
 export function createLeadRepository(db: Database) {
-  return { ...createLeadWrites(db), ...createLeadQueries(db) };
+  return { ...createLeadWrites(db), ...createLeadQueries(db), ...createLeadContacts(db) };
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
@@ -21,3 +22,4 @@ export { leadConditions, parameterBinder, literalBinder, whereClause, type LeadF
 export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, formulaGuard, type ExportFormat, type ExportRequest } from './lead-export-sql';
 export { PAGE_SIZE, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export { DUPLICATE_WINDOW_MS, type LeadTransaction, type PrismaTransaction, type StatusChange } from './lead-repository';
+export { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_NOTE_MAX, type ContactChannel, type ContactOutcome, type NewContact, type FirstResponse, type LoggedContact, type LeadContactEntry } from './lead-contacts';
