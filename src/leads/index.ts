@@ -20,6 +20,6 @@ export * from './lead';
 export { LEAD_STATUSES, STATUS_LABELS, isLeadStatus, toPrismaStatus, fromPrismaStatus, type LeadStatusName } from './lead-status';
 export { leadConditions, parameterBinder, literalBinder, whereClause, type LeadFilters, type Bind, type SqlType } from './lead-conditions';
 export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, formulaGuard, type ExportFormat, type ExportRequest } from './lead-export-sql';
-export { PAGE_SIZE, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
+export { PAGE_SIZE, type AwaitingLead, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export { DUPLICATE_WINDOW_MS, type LeadTransaction, type PrismaTransaction, type StatusChange } from './lead-repository';
 export { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_NOTE_MAX, type ContactChannel, type ContactOutcome, type NewContact, type FirstResponse, type LoggedContact, type LeadContactEntry } from './lead-contacts';

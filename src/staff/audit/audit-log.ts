@@ -17,6 +17,7 @@ export type AuditAction =
   | 'token.created'
   | 'token.revoked'
   | 'lead.status_changed'
+  | 'lead.contacted'
   | 'leads.exported'
   | 'leads.erased'
   | 'leads.purged';
@@ -30,6 +31,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
   'lead.status_changed': 'Lead status changed',
+  'lead.contacted': 'Contact logged on a lead',
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",
   'leads.purged': 'Leads purged',
