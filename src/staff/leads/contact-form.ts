@@ -55,7 +55,12 @@ export function parseContactForm(body: unknown): { ok: true; fields: ContactFiel
   if (result.success) {
     return { ok: true, fields: { channel: result.data.channel, outcome: result.data.outcome, note: result.data.note || null } };
   }
-  const issues = result.error.issues.map((issue) => ({ path: String(issue.path[0] ?? 'form'), message: issue.message }));
+  // One issue per field: a note both too long and with a control character names the first problem, then the next once that is fixed.
+  const issues: ErrorIssue[] = [];
+  for (const issue of result.error.issues) {
+    const path = String(issue.path[0] ?? 'form');
+    if (!issues.some((known) => known.path === path)) issues.push({ path, message: issue.message });
+  }
   const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, CONTACT_NOTE_MAX * 2) : '');
   return { ok: false, issues, echo: { channel: text(record.channel), outcome: text(record.outcome), note: text(record.note) } };
 }
