@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { createStaffCommands } from '../../../src/staff/cli/staff-commands';
 import request from 'supertest';
 import { decodeEntities } from '../../support/inquiries';
 import type { TestApp } from '../../support/test-app';
-import { addStaff, createStaffTestApp, csrfFrom, insertLead, issueToken, signIn, type TestStaff } from './staff-helpers';
+import { addStaff, commandContext, createStaffTestApp, csrfFrom, insertLead, issueToken, signIn, type TestStaff } from './staff-helpers';
 
 const HTML = { Accept: 'text/html' };
 /** Friday 27 November 2026, 20:55 in New York: five minutes before closing. */
@@ -265,6 +269,20 @@ describe('Response clock: contacts, first response, queue, filters, export, metr
       expect(html).toContain('name="assignee" type="text" value="me"');
       expect(html).toMatch(/id="filter-awaiting" name="awaiting" type="checkbox" value="1" checked/);
       expect(html).toContain('href="/admin/leads/export.csv?assignee=me&awaiting=1&overdue=1"');
+    });
+
+    test('when leads:export on the command line gets the response filters, then it exports the same leads; assignee me and unknown addresses are usage errors', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'frontdesk-responses-'));
+      try {
+        const commands = createStaffCommands({ clock: t.clock });
+        const out = path.join(dir, 'overdue.csv');
+        await commands['leads:export']!.run(commandContext(t, ['--format', 'csv', '--out', out, '--assignee', 'jordan.other@college.test', '--overdue']));
+        expect((parse(readFileSync(out), { columns: true }) as Array<{ id: string }>).map((row) => row.id)).toEqual([theirs.id]);
+        await expect(commands['leads:export']!.run(commandContext(t, ['--format', 'csv', '--out', out, '--assignee', 'me']))).rejects.toThrow(/assignee=me needs a signed-in person/);
+        await expect(commands['leads:export']!.run(commandContext(t, ['--format', 'csv', '--out', out, '--assignee', 'nobody@college.test']))).rejects.toThrow(/No staff account has the address/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('when leads are exported, then assignee, respondBy, firstResponseAt and responseSeconds follow notifiedAt, in CSV and NDJSON', async () => {
