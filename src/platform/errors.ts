@@ -106,7 +106,7 @@ export const errors = {
     message: `Choose a status from the list (${statuses.join(', ')}).`,
     issues: [{ path: 'status', message: 'Unknown status' }],
   })),
-  invalidContact: entry('invalid_contact', 400, (issues: ErrorIssue[]) => ({ message: issues.map((issue) => issue.message).join(' '), issues })),
+  invalidContact: entry('invalid_contact', 400, (issues: ErrorIssue[] = []) => ({ message: issues.map((issue) => issue.message).join(' ') || 'The contact could not be logged.', issues })),
   invalidIdempotencyKey: entry('invalid_idempotency_key', 400, (maxLength: number) => ({ message: `Idempotency-Key must be 1–${maxLength} visible ASCII characters.` })),
   invalidFormToken: entry('invalid_form_token', 400, () => ({ message: 'formToken is not one we issued, or it is more than 24 hours old. Fetch the form again.' })),
 
