@@ -118,7 +118,7 @@ describe('Response clock: contacts, first response, queue, filters, export, metr
       ['an unknown outcome', { channel: 'call', outcome: 'maybe' }, 'outcome'],
       ['a note over 1,000 characters', { channel: 'call', outcome: 'reached', note: 'x'.repeat(1001) }, 'note'],
       ['a note with a control character', { channel: 'call', outcome: 'reached', note: 'bell \u0007 here' }, 'note'],
-    ])('when the contact form has %s, then the page comes back with a 400, the issue and the values kept, and nothing is stored', async (_case, fields, path) => {
+    ])('when the contact form has %s, then the page comes back with a 400, the issue and the values kept, and nothing is stored', async (_case, fields: Record<string, string>, path) => {
       const lead = await insertLead(t);
       const response = await logContact(agent, lead.id, { note: 'keep this text', ...fields });
       expect(response.status).toBe(400);
