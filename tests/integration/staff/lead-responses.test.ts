@@ -104,6 +104,10 @@ describe('Response clock: contacts, first response, queue, filters, export, metr
       t.clock.set('2026-11-30T15:20:00Z'); // Monday 10:20
       await changeStatus(agent, lead.id, 'contacted');
       expect(await responseOf(t, lead.id)).toEqual({ firstResponseAt: new Date('2026-11-30T15:20:00Z'), responseSeconds: 4800 });
+      const page = decodeEntities((await agent.get(`/admin/leads/${lead.id}`).set(HTML).expect(200)).text);
+      expect(page).toContain('Status changed from New to Contacted.');
+      expect(page).toContain('<dt>Advisor</dt><dd>Unassigned</dd>');
+      expect(page).toContain('80 office minutes');
     });
 
     test('when a new lead is marked as spam, then that is not a response', async () => {
