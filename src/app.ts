@@ -119,7 +119,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
 
   // Staff workspace: /admin sign-in, lead review, exports, audit (src/staff).
-  app.use(staffWorkspace({ config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis }));
+  app.use(staffWorkspace({ config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry }));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ logger, renderPage }));

@@ -6,11 +6,12 @@
  * at (its program, its article) for their names.
  */
 import type { Database } from '../platform/database';
+import { createLeadContacts } from './lead-contacts';
 import { createLeadQueries } from './lead-queries';
 import { createLeadWrites } from './lead-repository';
 
 export function createLeadRepository(db: Database) {
-  return { ...createLeadWrites(db), ...createLeadQueries(db) };
+  return { ...createLeadWrites(db), ...createLeadQueries(db), ...createLeadContacts(db) };
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
@@ -19,7 +20,8 @@ export * from './lead';
 export { LEAD_STATUSES, STATUS_LABELS, isLeadStatus, toPrismaStatus, fromPrismaStatus, type LeadStatusName } from './lead-status';
 export { leadConditions, parameterBinder, literalBinder, whereClause, type LeadFilters, type Bind, type SqlType } from './lead-conditions';
 export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, formulaGuard, type ExportFormat, type ExportRequest } from './lead-export-sql';
-export { PAGE_SIZE, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
+export { PAGE_SIZE, type AwaitingLead, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export { DUPLICATE_WINDOW_MS, type LeadTransaction, type PrismaTransaction, type StatusChange } from './lead-repository';
 export { createLeadAssignment, type LeadAssignment, type LeadAssignmentState, type Routed, type UnroutedLead } from './lead-assignment';
 export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange } from './lead-statistics';
+export { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_NOTE_MAX, type ContactChannel, type ContactOutcome, type NewContact, type FirstResponse, type LoggedContact, type LeadContactEntry } from './lead-contacts';

@@ -14,6 +14,14 @@ export interface LeadFilters {
   program?: string;
   article?: string;
   q?: string;
+  /** Leads assigned to this staff account. */
+  assigneeId?: string;
+  /** Leads assigned to nobody. */
+  unassigned?: boolean;
+  /** Leads still waiting for a first response. */
+  awaiting?: boolean;
+  /** Leads waiting for a first response whose respondBy is before this instant. */
+  overdueAt?: Date;
 }
 
 export type SqlType = 'text' | 'uuid' | 'timestamptz' | 'lead_status';
@@ -52,6 +60,13 @@ export function leadConditions(filters: LeadFilters, bind: Bind, options: { stat
   }
   if (filters.program) conditions.push(`l.program_code = ${bind(filters.program, 'text')}`);
   if (filters.article) conditions.push(`l.article_slug = ${bind(filters.article, 'text')}`);
+  if (filters.assigneeId) conditions.push(`l.assigned_to_id = ${bind(filters.assigneeId, 'uuid')}`);
+  if (filters.unassigned) conditions.push('l.assigned_to_id IS NULL');
+  // Awaiting: no first response and still `new` (a lead moved on from `new`
+  // was answered, even one moved before the response clock existed; spam is
+  // never awaiting).
+  if (filters.awaiting || filters.overdueAt) conditions.push(`l.first_response_at IS NULL AND l.status = 'new'`);
+  if (filters.overdueAt) conditions.push(`l.respond_by < ${bind(filters.overdueAt.toISOString(), 'timestamptz')}`);
   if (filters.q) {
     const pattern = bind(`%${escapeLike(filters.q.toLowerCase())}%`, 'text');
     const alternatives = [`lower(l.first_name || ' ' || l.last_name) LIKE ${pattern}`, `l.email LIKE ${pattern}`];

@@ -21,9 +21,10 @@ export interface ExportRequest {
  * `id` and `duplicateOf` are UUIDs, `timestamp`s are ISO 8601 UTC, `phone`
  * is E.164 (its leading + is never prefixed), `status` is one of six known
  * words: none of them can start a formula. Everything else is text a person
- * typed or a link carried, and gets the guard.
+ * typed or a link carried, and gets the guard (the assignee's address too:
+ * staff accounts are made by people). `number`s are integers.
  */
-type ColumnKind = 'id' | 'timestamp' | 'phone' | 'status' | 'text';
+type ColumnKind = 'id' | 'timestamp' | 'phone' | 'status' | 'text' | 'number';
 
 export const EXPORT_COLUMNS: ReadonlyArray<readonly [key: string, sql: string, kind: ColumnKind]> = [
   ['id', 'l.id', 'id'],
@@ -46,6 +47,11 @@ export const EXPORT_COLUMNS: ReadonlyArray<readonly [key: string, sql: string, k
   ['duplicateOf', 'l.duplicate_of_id', 'id'],
   // When admissions was emailed about the lead (alone or in a digest); empty while queued or failed.
   ['notifiedAt', `(SELECT n.sent_at FROM notifications n WHERE n.lead_id = l.id AND n.kind = 'admissions' AND n.status = 'sent' ORDER BY n.sent_at LIMIT 1)`, 'timestamp'],
+  // The response clock (SPEC §10): the advisor's address, the target, and the first response with its office time.
+  ['assignee', 's.email', 'text'],
+  ['respondBy', 'l.respond_by', 'timestamp'],
+  ['firstResponseAt', 'l.first_response_at', 'timestamp'],
+  ['responseSeconds', 'l.response_seconds', 'number'],
 ];
 
 export const EXPORT_KEYS = EXPORT_COLUMNS.map(([key]) => key);
@@ -73,6 +79,7 @@ function csvExpression(sql: string, kind: ColumnKind): string {
       return formulaGuard(sql);
     case 'id':
     case 'status':
+    case 'number':
       return sql;
   }
 }
@@ -80,7 +87,7 @@ function csvExpression(sql: string, kind: ColumnKind): string {
 function fromWhere(request: ExportRequest, bind: Bind): string {
   const conditions = leadConditions(request.filters, bind);
   if (request.since) conditions.push(`l.id > ${bind(request.since, 'uuid')}`);
-  return `FROM leads l LEFT JOIN consent_records c ON c.lead_id = l.id ${whereClause(conditions)} ORDER BY l.id`;
+  return `FROM leads l LEFT JOIN consent_records c ON c.lead_id = l.id LEFT JOIN staff_users s ON s.id = l.assigned_to_id ${whereClause(conditions)} ORDER BY l.id`;
 }
 
 /** `COPY (SELECT …) TO STDOUT` in csv format with a header row. COPY takes no parameters, hence escaped literals. */

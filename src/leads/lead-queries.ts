@@ -26,6 +26,19 @@ export interface LeadPage {
   older?: string;
 }
 
+/** A lead in an advisor's queue: assigned to them, still `new`, with no first response. */
+export interface AwaitingLead {
+  id: string;
+  createdAt: Date;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  email: string;
+  programName: string;
+  programLevel: string;
+  respondBy: Date | null;
+}
+
 /** `after`: leads older than this id (the next page down); `before`: newer ones (back up). */
 export interface PageCursor {
   after?: string;
@@ -98,6 +111,7 @@ export function createLeadQueries(db: Database) {
         include: {
           consent: true,
           program: { select: { name: true, level: true } },
+          assignedTo: { select: { name: true, email: true } },
           notifications: {
             orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }],
             select: { kind: true, status: true, digest: true, attempts: true, scheduledAt: true, nextAttemptAt: true, sentAt: true, lastError: true },
@@ -116,6 +130,32 @@ export function createLeadQueries(db: Database) {
         status: fromPrismaStatus(lead.status),
         laterInquiries: laterInquiries.map((other) => ({ ...other, status: fromPrismaStatus(other.status) })),
       };
+    },
+
+    /**
+     * An advisor's leads awaiting a first response, by respondBy (so the
+     * overdue ones, whose respondBy has passed, come first), leads without
+     * one last. leads_assigned_to_id_respond_by_idx serves the order.
+     */
+    async awaitingResponse(staffUserId: string, limit = 200): Promise<AwaitingLead[]> {
+      return db.$queryRaw<AwaitingLead[]>`
+        SELECT l.id::text AS id, l.created_at AS "createdAt", l.first_name AS "firstName", l.last_name AS "lastName",
+               l.phone, l.email, p.name AS "programName", p.level AS "programLevel", l.respond_by AS "respondBy"
+          FROM leads l JOIN programs p ON p.code = l.program_code
+         WHERE l.assigned_to_id = ${staffUserId}::uuid AND l.first_response_at IS NULL AND l.status = 'new'
+         ORDER BY l.respond_by ASC NULLS LAST, l.id
+         LIMIT ${limit}`;
+    },
+
+    /**
+     * Assigned leads awaiting a first response (those with a respondBy), split
+     * by whether it has passed at `now`: one statement for the metrics gauge.
+     */
+    async countAwaiting(now: Date): Promise<{ overdue: number; onTime: number }> {
+      const rows = await db.$queryRaw<Array<{ overdue: number; on_time: number }>>`
+        SELECT count(*) FILTER (WHERE respond_by < ${now})::int AS overdue, count(*) FILTER (WHERE respond_by >= ${now})::int AS on_time
+          FROM leads WHERE respond_by IS NOT NULL AND first_response_at IS NULL AND status = 'new'`;
+      return { overdue: rows[0]?.overdue ?? 0, onTime: rows[0]?.on_time ?? 0 };
     },
 
     async consent(id: string) {

@@ -1,7 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Prisma } from '../generated/prisma/client';
 import { withTransaction, type Database, type SqlTransaction } from '../platform/database';
+import type { OfficeHours } from '../office-hours';
 import type { NewLead, StoredLead } from './lead';
+import { recordFirstResponse, type FirstResponse } from './lead-contacts';
 import { toPrismaStatus, type LeadStatusName } from './lead-status';
 
 /** A later lead from the same address within this window is linked to the first as a duplicate. */
@@ -15,6 +17,8 @@ export interface StatusChange {
   from: LeadStatusName;
   to: LeadStatusName;
   changed: boolean;
+  /** Set when this change was the lead's first response (SPEC §10). */
+  firstResponse?: FirstResponse | null;
 }
 
 const PURGE_BATCH = 5_000;
@@ -120,11 +124,15 @@ export function createLeadWrites(db: Database) {
      * Sets the status; `recordChange` runs in the same transaction (the audit
      * record), so a change is never stored without its record. Returns null
      * for an unknown lead; setting the status it already has changes nothing.
+     * With `response`, a change away from `new` is also the lead's first
+     * response if it has none yet, in the same transaction. A change to
+     * `spam` is not: nobody answered that inquiry, it was set aside.
      */
     async changeStatus(
       id: string,
       status: LeadStatusName,
       recordChange: (tx: PrismaTransaction, change: StatusChange) => Promise<void>,
+      response?: { at: Date; officeHours: OfficeHours },
     ): Promise<StatusChange | null> {
       return db.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<Array<{ status: LeadStatusName }>>`SELECT status::text AS status FROM leads WHERE id = ${id}::uuid FOR UPDATE`;
@@ -132,7 +140,9 @@ export function createLeadWrites(db: Database) {
         if (!from) return null;
         if (from === status) return { from, to: status, changed: false };
         await tx.lead.update({ where: { id }, data: { status: toPrismaStatus(status) } });
-        const change = { from, to: status, changed: true };
+        const answered = response && from === 'new' && status !== 'spam';
+        const firstResponse = answered ? await recordFirstResponse(tx, id, response.at, response.officeHours) : null;
+        const change = { from, to: status, changed: true, firstResponse };
         await recordChange(tx, change);
         return change;
       });

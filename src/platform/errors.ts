@@ -12,6 +12,7 @@
  *     errors.invalidAt(value?)            400 invalid_at         GET /api/office-hours?at=
  *     errors.invalidFilter(issues)        400 invalid_filter     staff list, export and audit filters
  *     errors.invalidStatus(statuses)      400 invalid_status     a lead status that does not exist
+ *     errors.invalidContact(issues)       400 invalid_contact    a contact logged on a lead with a bad channel, outcome or note
  *     errors.invalidIdempotencyKey(max)   400 invalid_idempotency_key
  *     errors.invalidFormToken()           400 invalid_form_token
  *     errors.invalidAvailability()        400 invalid_availability  `available` that is not yes or no
@@ -108,6 +109,7 @@ export const errors = {
     message: `Choose a status from the list (${statuses.join(', ')}).`,
     issues: [{ path: 'status', message: 'Unknown status' }],
   })),
+  invalidContact: entry('invalid_contact', 400, (issues: ErrorIssue[] = []) => ({ message: issues.map((issue) => issue.message).join(' ') || 'The contact could not be logged.', issues })),
   invalidIdempotencyKey: entry('invalid_idempotency_key', 400, (maxLength: number) => ({ message: `Idempotency-Key must be 1–${maxLength} visible ASCII characters.` })),
   invalidAvailability: entry('invalid_availability', 400, () => ({
     message: 'Say whether you are taking leads: "available" must be yes or no.',

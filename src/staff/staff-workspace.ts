@@ -1,4 +1,5 @@
 import express from 'express';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config/config';
 import { createAdvisorRepository } from '../advisors';
 import { createLeadRepository, createLeadStatistics } from '../leads';
@@ -22,6 +23,8 @@ import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
 import { dashboardRouter } from './dashboard/dashboard-routes';
+import { createResponseMetrics } from './leads/response-metrics';
+import { queueRouter } from './queue/queue-routes';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
 import { availabilityRouter } from './team/availability-routes';
@@ -36,6 +39,8 @@ export interface StaffWorkspaceDeps {
   logger: Logger;
   renderPage: RenderPage;
   redis?: Redis;
+  /** The app's metrics registry, for the response clock's metrics. */
+  metricsRegistry?: Registry;
 }
 
 /**
@@ -73,8 +78,12 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
     }),
   );
   // Before the lead pages: /admin/leads/export.csv is not a lead id.
-  router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger }));
-  router.use(leadRouter({ leads: createLeadRepository(db), programs: createProgramRepository(db), audit, officeHours: config.officeHours, logger, renderStaffPage }));
+  const leads = createLeadRepository(db);
+  const staffIdByEmail = async (email: string) => (await users.findByEmail(email))?.id ?? null;
+  const responseMetrics = deps.metricsRegistry ? createResponseMetrics(deps.metricsRegistry, () => leads.countAwaiting(clock.now())) : undefined;
+  router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger, staffIdByEmail }));
+  router.use(queueRouter({ leads, officeHours: config.officeHours, clock, renderStaffPage }));
+  router.use(leadRouter({ leads, programs: createProgramRepository(db), audit, officeHours: config.officeHours, clock, logger, renderStaffPage, staffIdByEmail, responseMetrics }));
   router.use(auditRouter({ audit, renderStaffPage }));
   const advisors = createAdvisorRepository(db);
   router.use(availabilityRouter({ advisors, audit, logger }));

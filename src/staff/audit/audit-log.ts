@@ -20,6 +20,7 @@ export type AuditAction =
   | 'advisor.availability_changed'
   | 'lead.status_changed'
   | 'lead.reassigned'
+  | 'lead.contacted'
   | 'leads.exported'
   | 'leads.erased'
   | 'leads.purged';
@@ -36,6 +37,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'advisor.availability_changed': 'Advisor availability changed',
   'lead.status_changed': 'Lead status changed',
   'lead.reassigned': 'Lead reassigned (overdue)',
+  'lead.contacted': 'Contact logged on a lead',
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",
   'leads.purged': 'Leads purged',

@@ -16,7 +16,7 @@ import { erasePerson } from '../data-protection/erase-person';
 import { purgeLeads } from '../data-protection/purge-leads';
 import { parseExportOptions } from '../export/export-routes';
 import { createLeadExporter } from '../export/lead-export';
-import { parseLeadFilters } from '../leads/lead-filters';
+import { resolveLeadFilters } from '../leads/lead-filters';
 import { createLeadRepository, isLeadStatus, LEAD_STATUSES } from '../../leads';
 import { createProgramRepository } from '../../programs';
 import { recordAdvisorUpdate } from '../team/advisor-audit';
@@ -215,18 +215,29 @@ export function createStaffCommands(deps: StaffCommandDeps = {}): Record<string,
     },
 
     'leads:export': {
-      summary: 'leads:export --format csv|ndjson --out FILE [--from D] [--to D] [--status S] [--program P] [--article A] [--q TEXT] [--since ID] [--bom]   export leads as the web export does',
+      summary: 'leads:export --format csv|ndjson --out FILE [--from D] [--to D] [--status S] [--program P] [--article A] [--q TEXT] [--assignee EMAIL|none] [--awaiting] [--overdue] [--since ID] [--bom]   export leads as the web export does',
       async run(context) {
         const values = options(context.args, {
           format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, status: { type: 'string' },
           program: { type: 'string' }, article: { type: 'string' }, q: { type: 'string' }, since: { type: 'string' }, bom: { type: 'boolean' },
+          assignee: { type: 'string' }, awaiting: { type: 'boolean' }, overdue: { type: 'boolean' },
         }, 'leads:export');
         const format = required(values.format, 'format', 'leads:export');
         if (format !== 'csv' && format !== 'ndjson') throw cliErrors.usage('leads:export: --format must be csv or ndjson');
         const out = required(values.out, 'out', 'leads:export');
         const query: Record<string, unknown> = {};
-        for (const name of ['from', 'to', 'status', 'program', 'article', 'q', 'since'] as const) if (values[name] !== undefined) query[name] = values[name];
-        const { filters, echo } = asUsage('leads:export', () => parseLeadFilters(query, context.config.officeHours.timezone));
+        for (const name of ['from', 'to', 'status', 'program', 'article', 'q', 'since', 'assignee'] as const) if (values[name] !== undefined) query[name] = values[name];
+        for (const name of ['awaiting', 'overdue'] as const) if (values[name]) query[name] = '1';
+        // No one is signed in on the command line: `--assignee me` is refused with the other bad filters.
+        const users = createStaffUsers(context.db);
+        const { filters, echo } = await resolveLeadFilters(query, {
+          timezone: context.config.officeHours.timezone,
+          now: clock.now(),
+          staffIdByEmail: async (email) => (await users.findByEmail(email))?.id ?? null,
+        }).catch((error: unknown) => {
+          if (isAppError(error)) throw cliErrors.usage(`leads:export: ${error.message}`);
+          throw error;
+        });
         const { since } = asUsage('leads:export', () => parseExportOptions(query));
         const bom = values.bom === true;
 

@@ -6,7 +6,7 @@ import { errors, type ErrorIssue } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { clientIp, requireStaff, signedInStaff } from '../auth/authentication';
 import type { AuditLog } from '../audit/audit-log';
-import { parseLeadFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
+import { resolveLeadFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
 import type { ExportFormat } from '../../leads';
 import type { LeadExporter } from './lead-export';
 
@@ -36,15 +36,23 @@ export function exportFileName(format: ExportFormat, at: Date, timezone: string)
  * token. The response streams for as long as the export runs; the audit
  * record is written at the end with the rows sent and whether it completed.
  */
-export function exportRouter(deps: { exporter: LeadExporter; audit: AuditLog; officeHours: OfficeHours; clock: Clock; logger: Logger }): express.Router {
+export function exportRouter(deps: {
+  exporter: LeadExporter;
+  audit: AuditLog;
+  officeHours: OfficeHours;
+  clock: Clock;
+  logger: Logger;
+  /** A staff account's id by email address, for the `assignee` filter. */
+  staffIdByEmail(email: string): Promise<string | null>;
+}): express.Router {
   const router = express.Router();
 
   router.get(['/admin/leads/export.csv', '/admin/leads/export.ndjson'], requireStaff, async (req, res) => {
     const format: ExportFormat = req.path.endsWith('.csv') ? 'csv' : 'ndjson';
     const query = req.query as Record<string, unknown>;
-    const { filters, echo } = parseLeadFilters(query, deps.officeHours.timezone);
-    const { since, bom } = parseExportOptions(query);
     const staff = signedInStaff(res);
+    const { filters, echo } = await resolveLeadFilters(query, { timezone: deps.officeHours.timezone, now: deps.clock.now(), me: staff.id, staffIdByEmail: deps.staffIdByEmail });
+    const { since, bom } = parseExportOptions(query);
 
     const started = await deps.exporter.start({ format, filters, since, bom });
     res.status(200).set({

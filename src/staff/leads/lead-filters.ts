@@ -14,9 +14,13 @@ import { isLeadStatus, LEAD_STATUSES, type LeadFilters } from '../../leads';
  *   left out, with it exactly the statuses named are shown.
  * - `q` matches part of the name ("first last"), part of the email address,
  *   or, when it looks like a phone number, part of the phone's digits.
+ * - `assignee` is `me`, `none` (unassigned) or a staff email address, which
+ *   resolveLeadFilters turns into an id: an address nobody has is a mistake
+ *   to point out, not an empty list. `awaiting=1`: no first response yet;
+ *   `overdue=1`: awaiting and past its respondBy at the time of the request.
  */
 
-export const FILTER_FIELDS = ['from', 'to', 'status', 'program', 'article', 'q'] as const;
+export const FILTER_FIELDS = ['from', 'to', 'status', 'program', 'article', 'q', 'assignee', 'awaiting', 'overdue'] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 
 /** Filters as typed, for the form to show again and for links to carry on. */
@@ -28,6 +32,8 @@ const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[
 const PROGRAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_Q = 200;
+const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+const FLAG_VALUES: Record<string, boolean> = { '1': true, true: true, '0': false, false: false };
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
@@ -43,8 +49,39 @@ export function singleValue(query: Record<string, unknown>, name: string, issues
   return trimmed === '' ? undefined : trimmed;
 }
 
-/** Parses the filter parameters; collects every problem and throws one 400 listing them. */
-export function parseLeadFilters(query: Record<string, unknown>, timezone: string): { filters: LeadFilters; echo: FilterEcho } {
+export interface FilterContext {
+  timezone: string;
+  /** The time of the request: `overdue=1` means past respondBy at this instant. */
+  now: Date;
+  /** The signed-in person, for `assignee=me`; none on the command line. */
+  me?: string;
+  /** A staff account's id by its email address; null when there is none. */
+  staffIdByEmail(email: string): Promise<string | null>;
+}
+
+/**
+ * parseLeadFilters, then the assignee turned into an id (a database look-up
+ * for an email address): the one entry point for the list and the export.
+ */
+export async function resolveLeadFilters(query: Record<string, unknown>, context: FilterContext): Promise<{ filters: LeadFilters; echo: FilterEcho }> {
+  const parsed = parseLeadFilters(query, context.timezone, context.now);
+  const assignee = parsed.echo.assignee;
+  if (assignee === undefined || assignee === 'none') return parsed;
+  if (assignee === 'me') {
+    if (!context.me) throw errors.invalidFilter([{ path: 'assignee', message: 'assignee=me needs a signed-in person: give a staff email address instead.' }]);
+    return { ...parsed, filters: { ...parsed.filters, assigneeId: context.me } };
+  }
+  const id = await context.staffIdByEmail(assignee);
+  if (!id) throw errors.invalidFilter([{ path: 'assignee', message: `No staff account has the address ${assignee}.` }]);
+  return { ...parsed, filters: { ...parsed.filters, assigneeId: id } };
+}
+
+/**
+ * Parses the filter parameters; collects every problem and throws one 400
+ * listing them. An assignee's email address is checked for its form only
+ * (see resolveLeadFilters); `now` is needed for `overdue=1`.
+ */
+export function parseLeadFilters(query: Record<string, unknown>, timezone: string, now?: Date): { filters: LeadFilters; echo: FilterEcho } {
   const issues: ErrorIssue[] = [];
   const filters: LeadFilters = {};
   const echo: FilterEcho = {};
@@ -95,6 +132,28 @@ export function parseLeadFilters(query: Record<string, unknown>, timezone: strin
     const cleaned = q.replace(CONTROL, '').trim();
     if (cleaned.length > MAX_Q) issues.push({ path: 'q', message: `Search for ${MAX_Q} characters or fewer.` });
     else if (cleaned) [filters.q, echo.q] = [cleaned, cleaned];
+  }
+
+  const assignee = singleValue(query, 'assignee', issues)?.toLowerCase();
+  if (assignee !== undefined) {
+    if (assignee === 'me' || assignee === 'none' || (assignee.length <= 320 && EMAIL_PATTERN.test(assignee))) {
+      echo.assignee = assignee;
+      if (assignee === 'none') filters.unassigned = true;
+    } else {
+      issues.push({ path: 'assignee', message: 'Assignee must be me, none or a staff email address.' });
+    }
+  }
+  for (const name of ['awaiting', 'overdue'] as const) {
+    const text = singleValue(query, name, issues);
+    if (text === undefined) continue;
+    const on = FLAG_VALUES[text.toLowerCase()];
+    if (on === undefined) issues.push({ path: name, message: `${name} must be 1 or 0.` });
+    else if (on) echo[name] = '1';
+  }
+  if (echo.awaiting) filters.awaiting = true;
+  if (echo.overdue) {
+    if (now) filters.overdueAt = now;
+    else issues.push({ path: 'overdue', message: 'overdue=1 is not available here.' });
   }
 
   if (issues.length > 0) throw errors.invalidFilter(issues);

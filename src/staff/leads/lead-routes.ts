@@ -1,13 +1,18 @@
 import express, { type Request, type Response } from 'express';
 import type { OfficeHours } from '../../office-hours';
+import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { errors, isAppError, type ErrorIssue } from '../../platform/errors';
+import { wantsJson } from '../../platform/http-errors';
 import { clientIp, requireSession, requireStaff, signedInStaff } from '../auth/authentication';
 import { verifyCsrf } from '../auth/csrf';
 import type { AuditLog } from '../audit/audit-log';
 import type { RenderStaffPage } from '../staff-pages';
-import { parseLeadFilters, queryString, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
-import { educationLabel, isLeadStatus, LEAD_STATUSES, STATUS_LABELS, type LeadFilters, type LeadPage, type LeadRepository, type LeadStatusName, type PageCursor } from '../../leads';
+import { FILTER_FIELDS, queryString, resolveLeadFilters, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES, educationLabel, isLeadStatus, LEAD_STATUSES, STATUS_LABELS, type LeadFilters, type LeadPage, type LeadRepository, type LeadStatusName, type PageCursor } from '../../leads';
+import { CHANNEL_LABELS, OUTCOME_LABELS, parseContactForm, type ContactEcho } from './contact-form';
+import { officeMinutes, readClock } from './response-clock';
+import type { ResponseMetrics } from './response-metrics';
 import type { Program, ProgramRepository } from '../../programs';
 
 export interface LeadRouteDeps {
@@ -15,8 +20,12 @@ export interface LeadRouteDeps {
   programs: ProgramRepository;
   audit: AuditLog;
   officeHours: OfficeHours;
+  clock: Clock;
   logger: Logger;
   renderStaffPage: RenderStaffPage;
+  /** A staff account's id by email address, for the `assignee` filter. */
+  staffIdByEmail(email: string): Promise<string | null>;
+  responseMetrics?: ResponseMetrics;
 }
 
 /** `:id` must look like a lead id before it reaches the database: anything else is simply not a lead. */
@@ -43,6 +52,13 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
   const { leads, renderStaffPage } = deps;
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
 
+  const filterContext = (res: Response) => ({
+    timezone: deps.officeHours.timezone,
+    now: deps.clock.now(),
+    me: signedInStaff(res).id,
+    staffIdByEmail: deps.staffIdByEmail,
+  });
+
   router.get('/admin', requireStaff, (_req, res) => res.redirect(303, '/admin/leads'));
 
   router.get('/admin/leads', requireStaff, async (req, res) => {
@@ -51,7 +67,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
     let parsed: { filters: LeadFilters; echo: FilterEcho };
     let cursor: PageCursor;
     try {
-      parsed = parseLeadFilters(query, deps.officeHours.timezone);
+      parsed = await resolveLeadFilters(query, filterContext(res));
       cursor = parseCursor(query);
     } catch (error) {
       if (!isAppError(error) || error.code !== errors.invalidFilter.code) throw error;
@@ -103,10 +119,17 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
   }
 
   router.get('/admin/leads/:id', requireStaff, async (req, res) => {
-    const id = leadId(req);
+    await renderLead(req, res, leadId(req));
+  });
+
+  /** The lead page; with `contactForm`, the contact form comes back with what was typed and what was wrong. */
+  async function renderLead(req: Request, res: Response, id: string, contactForm?: { issues: ErrorIssue[]; echo: ContactEcho }, status = 200) {
     const lead = await leads.find(id);
     if (!lead) throw errors.notFound('There is no lead with this id. It may have been erased.');
-    const history = (await deps.audit.forLead(id)).filter((event) => event.action === 'lead.status_changed');
+    const [events, contacts] = await Promise.all([deps.audit.forLead(id), leads.contacts(id)]);
+    const history = events.filter((event) => event.action === 'lead.status_changed');
+    const now = deps.clock.now();
+    const awaiting = !lead.firstResponseAt && lead.status === 'new';
     renderStaffPage(req, res, 'staff/lead', {
       title: `${lead.firstName} ${lead.lastName}`,
       section: 'leads',
@@ -119,7 +142,51 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
         from: isLeadStatus(event.details.from) ? STATUS_LABELS[event.details.from] : String(event.details.from ?? ''),
         to: isLeadStatus(event.details.to) ? STATUS_LABELS[event.details.to] : String(event.details.to ?? ''),
       })),
+      response: {
+        advisor: lead.assignedTo ? lead.assignedTo.name : null,
+        respondBy: lead.respondBy,
+        // Time left or lateness only while an answer is still owed.
+        clock: lead.respondBy && awaiting ? readClock(deps.officeHours, lead.respondBy, now) : null,
+        firstResponseAt: lead.firstResponseAt,
+        responseTime: lead.responseSeconds === null ? null : officeMinutes(lead.responseSeconds),
+        responseSeconds: lead.responseSeconds,
+      },
+      contacts: contacts.map((contact) => ({ ...contact, channelLabel: CHANNEL_LABELS[contact.channel], outcomeLabel: OUTCOME_LABELS[contact.outcome] })),
+      channels: CONTACT_CHANNELS.map((value) => ({ value, label: CHANNEL_LABELS[value] })),
+      outcomes: CONTACT_OUTCOMES.map((value) => ({ value, label: OUTCOME_LABELS[value] })),
+      contactIssues: contactForm?.issues ?? [],
+      contactEcho: contactForm?.echo ?? { channel: '', outcome: '', note: '' },
+    }, status);
+  }
+
+  router.post('/admin/leads/:id/contacts', requireStaff, requireSession, form, verifyCsrf, async (req, res) => {
+    const id = leadId(req);
+    const parsed = parseContactForm(req.body);
+    if (!parsed.ok) {
+      if (!wantsJson(req)) return renderLead(req, res, id, { issues: parsed.issues, echo: parsed.echo }, 400);
+      if (!(await leads.find(id))) throw errors.notFound('There is no lead with this id. It may have been erased.');
+      throw errors.invalidContact(parsed.issues);
+    }
+    const staff = signedInStaff(res);
+    const actor = { staffUserId: staff.id, via: 'web' as const, ip: clientIp(req) };
+    const { channel, outcome, note } = parsed.fields;
+    const logged = await leads.contactTransaction(async (tx) => {
+      const contact = await leads.logContact(tx, { leadId: id, staffUserId: staff.id, at: deps.clock.now(), channel, outcome, note, officeHours: deps.officeHours });
+      if (!contact) return null;
+      // The note stays on the lead: the audit trail carries no personal data.
+      await deps.audit.record({
+        actor,
+        action: 'lead.contacted',
+        leadId: id,
+        details: { contactId: contact.id, channel, outcome, firstResponse: Boolean(contact.firstResponse), ...(contact.firstResponse ? { responseSeconds: contact.firstResponse.responseSeconds } : {}) },
+      }, tx);
+      return contact;
     });
+    if (!logged) throw errors.notFound('There is no lead with this id. It may have been erased.');
+    if (logged.firstResponse) deps.responseMetrics?.responded(logged.firstResponse.responseSeconds);
+    deps.logger.info({ event: 'lead.contacted', leadId: id, channel, outcome, firstResponse: Boolean(logged.firstResponse), staffUserId: staff.id });
+    req.session.flash = `Contact logged: ${CHANNEL_LABELS[channel]}, ${OUTCOME_LABELS[outcome].toLowerCase()}.`;
+    res.redirect(303, `/admin/leads/${id}`);
   });
 
   router.get('/admin/leads/:id/consent', requireStaff, async (req, res) => {
@@ -145,10 +212,14 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
     }
     const staff = signedInStaff(res);
     const actor = { staffUserId: staff.id, via: 'web' as const, ip: clientIp(req) };
-    const result = await leads.changeStatus(id, status, (tx, change) =>
-      deps.audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from: change.from, to: change.to } }, tx),
+    const result = await leads.changeStatus(
+      id,
+      status,
+      (tx, change) => deps.audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from: change.from, to: change.to } }, tx),
+      { at: deps.clock.now(), officeHours: deps.officeHours },
     );
     if (!result) throw errors.notFound('There is no lead with this id. It may have been erased.');
+    if (result.firstResponse) deps.responseMetrics?.responded(result.firstResponse.responseSeconds);
     if (result.changed) deps.logger.info({ event: 'lead.status_changed', leadId: id, from: result.from, to: result.to, staffUserId: staff.id });
     req.session.flash = result.changed ? `Status changed from ${STATUS_LABELS[result.from]} to ${STATUS_LABELS[result.to]}.` : `Status is already ${STATUS_LABELS[result.to]}.`;
     res.redirect(303, `/admin/leads/${id}`);
@@ -160,7 +231,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
 /** The raw filter values to show again in the form when they could not be used. */
 function echoOf(query: Record<string, unknown>): FilterEcho {
   const echo: FilterEcho = {};
-  for (const name of ['from', 'to', 'status', 'program', 'article', 'q'] as const) {
+  for (const name of FILTER_FIELDS) {
     const value = query[name];
     if (typeof value === 'string') echo[name] = value.slice(0, 200);
   }
