@@ -9,7 +9,6 @@ import { healthRouter } from './health/http';
 import { consentDisclosure, createFormTokens, createIdempotencyKeys, createInquiryMetrics, createSubmitInquiry } from './inquiries';
 import { createArticleForm, inquiryApiRouter, inquiryFormRouter } from './inquiries/http';
 import { createLeadRepository } from './leads';
-import { createOutboxRepository } from './outbox';
 import { bannerHoursLabel, createOfficeBanner, hoursLabel } from './office-hours';
 import { officeHoursRouter } from './office-hours-api/http';
 import { accessLog } from './platform/access-log';
@@ -74,9 +73,8 @@ export function buildApp(deps: AppDeps): express.Express {
   const consent = consentDisclosure(config.siteName);
   const inquiryMetrics = createInquiryMetrics(metrics.registry);
   const leads = createLeadRepository(db);
-  const outbox = createOutboxRepository(db);
   const submitInquiry = createSubmitInquiry({
-    leads, programs, outbox, officeHours: config.officeHours, consent, baseUrl: config.baseUrl, autoreply: config.autoreply,
+    leads, programs, officeHours: config.officeHours, consent, baseUrl: config.baseUrl, autoreply: config.autoreply,
     articleExists: async (slug) => (await renderedArticles.find(slug)) !== null,
     clock, logger, metrics: inquiryMetrics,
   });

@@ -43,6 +43,20 @@ export function startInquiryInsertServer(databaseUrl: string): Promise<RunningBa
   });
 }
 
+/**
+ * Starts bench/baseline/inquiry-minimal-server.ts in its own process: bare
+ * Express + a `pg` Pool (max 10) storing only a lead row and one notification
+ * row per inquiry on `databaseUrl` (migrated and seeded: the app's own database).
+ */
+export function startInquiryMinimalServer(databaseUrl: string): Promise<RunningBaseline> {
+  return startBenchServer({
+    name: 'baseline (inquiry-minimal-server)',
+    script: 'bench/baseline/inquiry-minimal-server.ts',
+    env: { DATABASE_URL: databaseUrl },
+    readyPath: '/healthz',
+  });
+}
+
 /** A TypeScript server of bench/ (a baseline) in its own process, on a free loopback port (PORT), once `readyPath` answers 200. */
 export async function startBenchServer(options: {
   name: string;

@@ -3,7 +3,7 @@
 // complete example.
 export { startApp, type RunningApp, type StartAppOptions } from './app';
 export { freePort, REPO_ROOT } from '../../tests/support/built-app';
-export { startBenchServer, startInquiryInsertServer, startStaticPageServer, type RunningBaseline } from './baseline';
+export { startBenchServer, startInquiryInsertServer, startInquiryMinimalServer, startStaticPageServer, type RunningBaseline } from './baseline';
 export { openScratchDatabase, type ScratchDatabase } from './database';
 export { withClient } from '../../tests/support/scratch-database';
 export { startSmtpSinkProcess, type MailStats, type SmtpSinkProcess } from '../../tests/support/smtp-sink';

@@ -1,5 +1,5 @@
 import type { LeadRepository, LeadTransaction, StoredLead } from '../leads';
-import type { OutboxRepository } from '../outbox';
+import { outboxRows } from '../outbox';
 import { createOfficeState, type OfficeHours } from '../office-hours';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -12,7 +12,7 @@ import { parseAttribution, parseInquiry, type FieldIssue } from './inquiry-schem
  * The inquiry flow shared by the form and the API, after the HTTP-level
  * checks (origin, rate limit, body, form token):
  *   validate → decide spam → store lead + consent + its mail in one
- *   transaction → say when admissions will be told.
+ *   statement (one transaction) → say when admissions will be told.
  * It knows nothing of HTTP: the routes turn the outcome into a page or JSON.
  * Database failures propagate: the caller answers 503 and never claims success.
  */
@@ -39,7 +39,6 @@ export type InquiryOutcome =
 export interface SubmitInquiryDeps {
   leads: LeadRepository;
   programs: ProgramCatalog;
-  outbox: OutboxRepository;
   officeHours: OfficeHours;
   consent: ConsentDisclosure;
   /** BASE_URL: consent records name the article page the inquiry came from. */
@@ -87,24 +86,35 @@ export function createSubmitInquiry(deps: SubmitInquiryDeps) {
     // Proof of consent names the page from our own record of it, never a header the client chose.
     const onArticle = attribution.articleSlug !== undefined && (await deps.articleExists(attribution.articleSlug));
     const pageUrl = `${deps.baseUrl}${onArticle ? `/articles/${attribution.articleSlug}` : submission.endpointPath}`;
-    const lead = await leads.transaction(async (tx) => {
-      const stored = await leads.insert(tx, {
-        contact: parsed.inquiry,
-        attribution,
-        consent: { ...deps.consent, pageUrl, ip: submission.ip, userAgent: submission.userAgent },
-        spam: suspectedBot,
-        at: now,
-      });
-      if (stored.status !== 'spam') {
-        // Admissions hears of it now when the office is open, else in the digest at the opening.
-        await deps.outbox.queue(tx, [
-          { leadId: stored.id, kind: 'admissions', dueAt: notifyAdmissionsAt ?? now, digest: !officeState(now).open },
-          ...(deps.autoreply ? [{ leadId: stored.id, kind: 'autoreply' as const, dueAt: now, digest: false }] : []),
-        ]);
-      }
-      await submission.alsoInTransaction?.(tx, { leadId: stored.id, notifyAdmissionsAt });
-      return stored;
-    });
+    const newLead = {
+      contact: parsed.inquiry,
+      attribution,
+      consent: { ...deps.consent, pageUrl, ip: submission.ip, userAgent: submission.userAgent },
+      spam: suspectedBot,
+      at: now,
+    };
+    // Admissions hears of a non-spam lead now when the office is open, else in the digest at the opening.
+    const notifications = outboxRows(
+      suspectedBot
+        ? []
+        : [
+            { kind: 'admissions', dueAt: notifyAdmissionsAt ?? now, digest: !officeState(now).open },
+            ...(deps.autoreply ? [{ kind: 'autoreply' as const, dueAt: now, digest: false }] : []),
+          ],
+    );
+    const { alsoInTransaction } = submission;
+    // The common case is one statement in autocommit: one round trip. Rows
+    // another module must commit with the lead (the API's idempotency record)
+    // get a transaction around that statement and their own, rather than
+    // being passed into the lead's database function: the idempotency table
+    // stays the inquiries module's, and only requests with a key pay for it.
+    const lead = alsoInTransaction
+      ? await leads.transaction(async (tx) => {
+          const stored = await leads.store(newLead, { notifications, tx });
+          await alsoInTransaction(tx, { leadId: stored.id, notifyAdmissionsAt });
+          return stored;
+        })
+      : await leads.store(newLead, { notifications });
 
     if (lead.status === 'spam') {
       metrics.count('spam');

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Prisma } from '../generated/prisma/client';
 import { withTransaction, type Database, type SqlTransaction } from '../platform/database';
 import type { OfficeHours } from '../office-hours';
+import type { OutboxRows } from '../outbox';
 import type { NewLead, StoredLead } from './lead';
 import { recordFirstResponse, type FirstResponse } from './lead-contacts';
 import { toPrismaStatus, type LeadStatusName } from './lead-status';
@@ -32,9 +33,9 @@ const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' 
 /**
  * Every write to `leads` and its consent record. Storing a lead is the one
  * write on the public hot path, so it is plain SQL on the pool under Prisma:
- * one statement for lead + consent inside the caller's transaction, which
- * also holds the caller's outbox rows. The schema is still Prisma's; the
- * tests check both against it.
+ * one statement (a database function) for the lead, its consent record and
+ * its outbox rows. The schema is still Prisma's; the tests check both
+ * against it.
  */
 export function createLeadWrites(db: Database) {
   return {
@@ -44,80 +45,26 @@ export function createLeadWrites(db: Database) {
     },
 
     /**
-     * Stores the lead with its consent record. A non-spam lead from an address
-     * seen in the last 30 days is linked to the first such lead. Leads from
-     * one address are serialised with an advisory lock taken in a statement of
-     * its own, so the look-up after it sees a lead committed meanwhile.
+     * Stores the lead with its consent record and its notifications (shaped by
+     * the outbox: `outboxRows`), in one statement: the database function
+     * `frontdesk_store_lead` (migration 20261202180000_store_lead). A non-spam
+     * lead from an address seen in the last 30 days is linked to the first
+     * such lead; the function serialises leads from one address with an
+     * advisory lock, and its look-up after the lock sees a lead committed
+     * meanwhile. Without `tx` the statement commits on its own (autocommit:
+     * one round trip); with `tx` it joins the caller's transaction, for rows
+     * that must commit with the lead.
      */
-    async insert(tx: LeadTransaction, lead: NewLead): Promise<StoredLead> {
-      const { contact, attribution, consent, at } = lead;
-      if (!lead.spam) {
-        await tx.query({ name: 'frontdesk-lock-email', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`lead-email:${contact.email}`] });
-      }
-      const row = {
-        id: uuidv7({ msecs: at.getTime() }),
-        createdAt: at,
-        windowStart: new Date(at.getTime() - DUPLICATE_WINDOW_MS),
-        linkDuplicates: !lead.spam,
-        status: lead.spam ? 'spam' : 'new',
-        firstName: contact.firstName,
-        lastName: contact.lastName,
-        email: contact.email,
-        phone: contact.phone,
-        postalCode: contact.postalCode ?? null,
-        program: contact.program,
-        educationLevel: contact.educationLevel ?? null,
-        message: contact.message ?? null,
-        articleSlug: attribution.articleSlug ?? null,
-        utmSource: attribution.utmSource ?? null,
-        utmMedium: attribution.utmMedium ?? null,
-        utmCampaign: attribution.utmCampaign ?? null,
-        utmTerm: attribution.utmTerm ?? null,
-        utmContent: attribution.utmContent ?? null,
-        referrer: attribution.referrer ?? null,
-        consentText: consent.text,
-        consentVersion: consent.version,
-        consentSha256: consent.sha256,
-        consentPageUrl: consent.pageUrl,
-        consentIp: consent.ip,
-        consentUserAgent: consent.userAgent,
-      };
-      // The row goes to PostgreSQL as one JSON parameter and is read back by
-      // name, so the statement never depends on the order of 26 values.
+    async store(lead: NewLead, options: { notifications: OutboxRows; tx?: LeadTransaction }): Promise<StoredLead> {
+      const { notifications } = options;
+      const row = leadRow(lead);
       // Named, so each connection parses and plans it once.
-      const { rows } = await tx.query<{ id: string; duplicate_of_id: string | null }>({
-        name: 'frontdesk-insert-lead',
-        text: `WITH r AS (
-           SELECT * FROM json_to_record($1::json) AS r(
-             "id" uuid, "createdAt" timestamptz, "windowStart" timestamptz, "linkDuplicates" boolean, "status" lead_status,
-             "firstName" text, "lastName" text, "email" text, "phone" text, "postalCode" text, "program" text,
-             "educationLevel" text, "message" text, "articleSlug" text, "utmSource" text, "utmMedium" text,
-             "utmCampaign" text, "utmTerm" text, "utmContent" text, "referrer" text, "consentText" text,
-             "consentVersion" text, "consentSha256" text, "consentPageUrl" text, "consentIp" text, "consentUserAgent" text)
-         ), first AS (
-           SELECT coalesce(l.duplicate_of_id, l.id) AS id FROM leads l, r
-            WHERE r."linkDuplicates" AND l.email = r.email AND l.status <> 'spam'
-              AND l.created_at >= r."windowStart" AND l.created_at <= r."createdAt"
-            ORDER BY l.created_at, l.id LIMIT 1
-         ), lead AS (
-           INSERT INTO leads (id, created_at, first_name, last_name, email, phone, postal_code, program_code, education_level,
-                              message, status, duplicate_of_id, article_slug, utm_source, utm_medium, utm_campaign, utm_term,
-                              utm_content, referrer)
-           SELECT r.id, r."createdAt", r."firstName", r."lastName", r.email, r.phone, r."postalCode", r.program, r."educationLevel",
-                  r.message, r.status, (SELECT id FROM first), r."articleSlug", r."utmSource", r."utmMedium", r."utmCampaign",
-                  r."utmTerm", r."utmContent", r.referrer
-             FROM r
-           RETURNING id, duplicate_of_id
-         ), consent AS (
-           INSERT INTO consent_records (lead_id, text, version, sha256, page_url, consented_at, ip, user_agent)
-           SELECT lead.id, r."consentText", r."consentVersion", r."consentSha256", r."consentPageUrl", r."createdAt", r."consentIp", r."consentUserAgent"
-             FROM lead, r
-         )
-         SELECT id, duplicate_of_id FROM lead`,
-        values: [JSON.stringify(row, wellFormed)],
+      const { rows } = await (options.tx ?? db.pool).query<{ duplicate_of_id: string | null }>({
+        name: 'frontdesk-store-lead',
+        text: 'SELECT frontdesk_store_lead($1::json, $2::json, $3) AS duplicate_of_id',
+        values: [JSON.stringify(row, wellFormed), JSON.stringify(notifications.rows), notifications.channel],
       });
-      const stored = rows[0]!;
-      return { id: stored.id, status: lead.spam ? 'spam' : 'new', duplicateOfId: stored.duplicate_of_id, createdAt: at };
+      return { id: row.id, status: row.status, duplicateOfId: rows[0]?.duplicate_of_id ?? null, createdAt: lead.at };
     },
 
     /**
@@ -180,5 +127,38 @@ export function createLeadWrites(db: Database) {
         if (deleted < PURGE_BATCH) return total;
       }
     },
+  };
+}
+
+/** The lead as the JSON object `frontdesk_store_lead` reads by key, so the call never depends on the order of 26 values. */
+function leadRow(lead: NewLead) {
+  const { contact, attribution, consent, at } = lead;
+  return {
+    id: uuidv7({ msecs: at.getTime() }),
+    createdAt: at,
+    windowStart: new Date(at.getTime() - DUPLICATE_WINDOW_MS),
+    linkDuplicates: !lead.spam,
+    status: lead.spam ? ('spam' as const) : ('new' as const),
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    email: contact.email,
+    phone: contact.phone,
+    postalCode: contact.postalCode ?? null,
+    program: contact.program,
+    educationLevel: contact.educationLevel ?? null,
+    message: contact.message ?? null,
+    articleSlug: attribution.articleSlug ?? null,
+    utmSource: attribution.utmSource ?? null,
+    utmMedium: attribution.utmMedium ?? null,
+    utmCampaign: attribution.utmCampaign ?? null,
+    utmTerm: attribution.utmTerm ?? null,
+    utmContent: attribution.utmContent ?? null,
+    referrer: attribution.referrer ?? null,
+    consentText: consent.text,
+    consentVersion: consent.version,
+    consentSha256: consent.sha256,
+    consentPageUrl: consent.pageUrl,
+    consentIp: consent.ip,
+    consentUserAgent: consent.userAgent,
   };
 }

@@ -14,6 +14,22 @@ export interface ClaimedNotification {
 
 export const OUTBOX_CHANNEL = 'frontdesk_outbox';
 
+/** Notifications to store with a new lead, in the shape the database's `frontdesk_store_lead` reads. */
+export interface OutboxRows {
+  /** Dispatchers LISTEN here; notified when the rows commit. */
+  channel: string;
+  rows: Array<{ id: string; kind: NotificationKind; digest: boolean; dueAt: Date }>;
+}
+
+/**
+ * The outbox rows for a lead that is being stored, for the leads module to
+ * write in the same statement as the lead (one round trip on the hot path):
+ * the outbox decides their ids, shape and the channel that wakes dispatchers.
+ */
+export function outboxRows(rows: Array<{ kind: NotificationKind; dueAt: Date; digest: boolean }>): OutboxRows {
+  return { channel: OUTBOX_CHANNEL, rows: rows.map((row) => ({ id: uuidv7(), kind: row.kind, digest: row.digest, dueAt: row.dueAt })) };
+}
+
 /**
  * The outbox table. Writes that belong to a lead happen in the lead's
  * transaction (queue); the dispatcher claims rows with a lease so that any
