@@ -1,22 +1,15 @@
 import { leadIdsOf, recipientsOf, type SmtpSink } from '../../support/smtp-sink';
-import { createTestAppWithSink, resetMail, type TestApp } from '../../support/test-app';
-import { addAdvisor, anotherDispatcher, ESCALATIONS, everyoneAway, mailTo, postLead, ROUTING_ENV } from './routing-support';
+import type { TestApp } from '../../support/test-app';
+import { addAdvisor, anotherDispatcher, ESCALATIONS, mailTo, OPEN, postLead, routingApp } from './routing-support';
 
-/** Monday Nov 30 2026, 10:00 EST: the office is open. */
-const OPEN = '2026-11-30T15:00:00.000Z';
 const RESPOND_BY = '2026-11-30T15:15:00.000Z';
 
 describe('Escalation', () => {
+  const app = routingApp();
   let sink: SmtpSink;
   let t: TestApp;
-  beforeAll(async () => {
-    ({ t, sink } = await createTestAppWithSink({ env: ROUTING_ENV }));
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await resetMail(t, sink);
-    await everyoneAway(t);
-    t.clock.set(OPEN);
+  beforeAll(() => {
+    ({ t, sink } = app);
   });
 
   const escalations = () => mailTo(sink, ESCALATIONS);

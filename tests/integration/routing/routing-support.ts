@@ -8,7 +8,7 @@ import type { Dispatcher } from '../../../src/notifications';
 import { createMailer } from '../../../src/platform/mailer';
 import { json, postJson, validInquiry } from '../../support/inquiries';
 import { recipientsOf, type SmtpSink } from '../../support/smtp-sink';
-import type { TestApp } from '../../support/test-app';
+import { createTestAppWithSink, resetMail, type TestApp } from '../../support/test-app';
 
 export const ADMISSIONS = 'admissions@college.test';
 export const ESCALATIONS = 'escalations@college.test';
@@ -19,6 +19,28 @@ export const ROUTING_ENV = {
   BASE_URL: 'https://enroll.college.test',
   MAIL_FROM: 'Admissions <admissions@college.test>',
 };
+
+/** Monday Nov 30 2026, 10:00 EST: the office is open. */
+export const OPEN = '2026-11-30T15:00:00.000Z';
+
+/**
+ * One app with a mail sink for a test file, and before each test: no mail,
+ * nobody available, the clock at OPEN. Read `t` and `sink` from the returned
+ * object inside the tests (they exist once beforeAll has run).
+ */
+export function routingApp(env: Record<string, string> = ROUTING_ENV): { t: TestApp; sink: SmtpSink } {
+  const context = {} as { t: TestApp; sink: SmtpSink };
+  beforeAll(async () => {
+    Object.assign(context, await createTestAppWithSink({ env }));
+  });
+  afterAll(() => context.t.close());
+  beforeEach(async () => {
+    await resetMail(context.t, context.sink);
+    await everyoneAway(context.t);
+    context.t.clock.set(OPEN);
+  });
+  return context;
+}
 
 let advisors = 0;
 
