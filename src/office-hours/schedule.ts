@@ -3,8 +3,9 @@ import { DateTime, IANAZone } from 'luxon';
 /**
  * The posted office hours as data: parsed once from configuration
  * (OFFICE_TIMEZONE, OFFICE_HOURS, OFFICE_HOLIDAYS; grammar in docs/configuration.md), then
- * handed to the pure functions in office-clock.ts. Parsing fails loudly, naming
- * the bad part, because a typo here silently changes when admissions is emailed.
+ * handed to the pure functions in office-clock.ts and office-time.ts. Parsing
+ * fails loudly, naming the bad part, because a typo here silently changes when
+ * admissions is emailed.
  */
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;

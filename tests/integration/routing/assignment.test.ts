@@ -179,10 +179,15 @@ describe('Assignment (ROUTING=round-robin)', () => {
     const ada = await addAdvisor(t, 'Ada Brooks');
     const ben = await addAdvisor(t, 'Ben Cho', { programs: ['IT-AS'] });
     t.clock.set('2026-11-29T15:30:00.000Z'); // Sunday: closed
+    // A second apart: leads are routed in arrival order, and arrivals within one millisecond have none.
+    const arrive = async (fields: Parameters<typeof postLead>[1]) => {
+      t.clock.advance(1_000);
+      return postLead(t, fields);
+    };
     const ids = [
-      await postLead(t, { firstName: 'Ines', program: 'HCA-BS' }),
-      await postLead(t, { firstName: 'Kofi', program: 'IT-AS' }),
-      await postLead(t, { firstName: 'Lena', program: 'NUR-BSN' }),
+      await arrive({ firstName: 'Ines', program: 'HCA-BS' }),
+      await arrive({ firstName: 'Kofi', program: 'IT-AS' }),
+      await arrive({ firstName: 'Lena', program: 'NUR-BSN' }),
     ];
     await t.dispatcher.runOnce();
     expect((await Promise.all(ids.map(assigneeOf))).every((id) => id === null)).toBe(true); // not before the opening

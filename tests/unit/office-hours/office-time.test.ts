@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import {
   addOfficeTime,
   createOfficeHours,
@@ -253,6 +253,18 @@ describe('on the dates of the 2026 US DST changes (America/New_York)', () => {
     expect(iso(addOfficeTime(office, instant('2026-03-08T05:00:00.000Z'), 0))).toBe('2026-03-08T07:30:00.000Z');
   });
 
+  test('when an opening in the spring-forward gap is read after a later opening on the date of the DST change, then the time both cover counts once', () => {
+    // Arrange: 02:30-02:50 is 03:30-03:50 EDT (07:30Z-07:50Z), inside 03:10-05:00 EDT (07:10Z-09:00Z)
+    const office = newYork('Sun 02:30-02:50; Sun 03:10-05:00');
+
+    // Act / Assert: open from 03:10 EDT, as isOpen says
+    expect(officeTimeBetween(office, instant('2026-03-08T00:00:00.000Z'), instant('2026-03-09T00:00:00.000Z'))).toBe(
+      110 * MINUTE,
+    );
+    expect(iso(addOfficeTime(office, instant('2026-03-08T05:00:00.000Z'), 0))).toBe('2026-03-08T07:10:00.000Z');
+    expect(isOpen(office, instant('2026-03-08T07:10:00.000Z'))).toBe(true);
+  });
+
   test('when the closing time happens twice on the date of the DST change, then counting stops at its first occurrence', () => {
     // Arrange: 00:00-01:30 on Nov 1 closes at 01:30 EDT
     const office = newYork('Sun 00:00-01:30');
@@ -294,7 +306,7 @@ describe('in a zone whose DST change skips midnight (America/Santiago, 2026-09-0
 
 describe('properties', () => {
   /** Realistic schedules in zones with DST; one has a weekend segment and holidays on the DST Sundays. */
-  const schedules: Record<string, OfficeHours> = {
+  const schedules = {
     weekdays: newYork(
       'Mon-Fri 09:00-21:00',
       '2025-12-25,2026-01-01,2026-05-25,2026-09-07,2026-11-26,2026-12-25,2027-01-01',
@@ -308,7 +320,7 @@ describe('properties', () => {
       'Mon-Fri 09:00-24:00; Tue-Sat 00:00-03:00; Sat 10:00-16:00; Sun 01:30-04:00',
       '2026-03-08,2026-07-04,2026-11-01,2026-11-02',
     ),
-  };
+  } satisfies Record<string, OfficeHours>;
   const office = fc.constantFrom(...Object.values(schedules));
 
   // 2025-09-01 to 2027-09-01, with extra weight on the days around the US and UK DST changes
@@ -397,31 +409,88 @@ describe('properties', () => {
     );
   });
 
-  test('when measuring a single millisecond, then it counts exactly when isOpen says open, in zones with unusual DST changes too', () => {
-    const zones = [
-      ...Object.values(schedules),
-      ...['America/Santiago', 'Asia/Beirut'].map((timezone) =>
-        createOfficeHours({ timezone, hours: 'Sat 20:00-24:00; Sun 00:00-08:00; Mon-Fri 09:00-18:00' }),
-      ),
-      createOfficeHours({ timezone: 'Australia/Lord_Howe', hours: 'Sun 01:00-03:00; Mon-Fri 09:00-17:00' }),
+  test('when measuring a single millisecond, then it counts exactly when the schedule says open, as isOpen does, in zones with unusual DST changes too', () => {
+    const newYorkChanges = ['2025-11-02T06:00:00Z', '2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z'].map(Date.parse);
+    const unusual = (timezone: string, hours: string) => createOfficeHours({ timezone, hours });
+    const weekendNights = 'Sat 20:00-24:00; Sun 00:00-08:00; Mon-Fri 09:00-18:00';
+    // Each schedule with the DST changes of its zone, near which the wall clock misbehaves.
+    const cases: [OfficeHours, number[]][] = [
+      [schedules.weekdays, newYorkChanges],
+      [schedules.lateNightsAcrossDst, newYorkChanges],
+      [schedules.splitWithSaturday, ['2025-10-26T01:00:00Z', '2026-03-29T01:00:00Z'].map(Date.parse)],
+      [
+        unusual('America/Santiago', weekendNights),
+        // 00:00 → 23:00 the day before; 00:00 → 01:00
+        ['2026-04-05T03:00:00Z', '2026-09-06T04:00:00Z'].map(Date.parse),
+      ],
+      [
+        unusual('Asia/Beirut', weekendNights),
+        // 00:00 → 01:00; 00:00 → 23:00 the day before
+        ['2026-03-28T22:00:00Z', '2026-10-24T21:00:00Z'].map(Date.parse),
+      ],
+      [
+        // 01:45 happens twice in April; 02:15 does not exist in October
+        unusual('Australia/Lord_Howe', 'Sun 01:00-01:45; Sun 02:15-03:00; Mon-Fri 09:00-17:00'),
+        // 02:00 → 01:30; 02:00 → 02:30
+        ['2026-04-04T15:00:00Z', '2026-10-03T15:30:00Z'].map(Date.parse),
+      ],
+      [
+        // 02:30 falls into the gap on 2026-03-08 and is read as 03:30 EDT, after 03:10 EDT
+        newYork('Sun 02:30-02:50; Sun 03:10-05:00; Mon-Fri 09:00-17:00'),
+        newYorkChanges,
+      ],
     ];
-    const changes = [
-      Date.parse('2026-09-06T04:00:00Z'), // Santiago: 00:00 → 01:00
-      Date.parse('2026-04-05T03:00:00Z'), // Santiago: 00:00 → 23:00 the day before
-      Date.parse('2026-04-04T15:00:00Z'), // Lord Howe: 02:00 → 01:30
-      Date.parse('2026-10-03T15:30:00Z'), // Lord Howe: 02:00 → 02:30
-      Date.parse('2026-03-28T22:00:00Z'), // Beirut: 00:00 → 01:00
-      Date.parse('2026-10-24T21:00:00Z'), // Beirut: 00:00 → 23:00 the day before
-    ];
-    const near = fc
-      .tuple(fc.constantFrom(...changes), fc.integer({ min: -6 * HOUR, max: 6 * HOUR }))
-      .map(([change, shift]) => new Date(change + Math.round(shift / MINUTE) * MINUTE));
+    const sample = fc.constantFrom(...cases).chain(([hours, changes]) => {
+      // whole minutes hit openings and closings, and the millisecond before them
+      const near = fc
+        .tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 60, max: 3 * 60 }), fc.constantFrom(0, -1))
+        .map(([change, minutes, ms]) => new Date(change + minutes * MINUTE + ms));
+      return fc.tuple(fc.constant(hours), fc.oneof({ arbitrary: near, weight: 3 }, { arbitrary: at, weight: 1 }));
+    });
     fc.assert(
-      fc.property(fc.constantFrom(...zones), fc.oneof(at, near), (hours, t) => {
-        const oneMs = officeTimeBetween(hours, t, new Date(t.getTime() + 1));
-        expect(oneMs).toBe(isOpen(hours, t) ? 1 : 0);
+      fc.property(sample, ([hours, t]) => {
+        const open = openBySchedule(hours, t);
+        expect(officeTimeBetween(hours, t, new Date(t.getTime() + 1))).toBe(open ? 1 : 0);
+        expect(isOpen(hours, t)).toBe(open);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });
+
+/**
+ * The reference for the property above, independent of src/office-hours:
+ * open when some segment of the local date of `at`, or of a date either
+ * side, holds `at`, with each wall time resolved by the SPEC rule (the
+ * first instant showing it; in a DST gap, the reading with the offset
+ * before the gap). No walking, merging or horizon.
+ */
+function openBySchedule(office: OfficeHours, at: Date): boolean {
+  const t = at.getTime();
+  const today = DateTime.fromMillis(t, { zone: office.timezone }).startOf('day');
+  return [-1, 0, 1].some((shift) => {
+    const date = today.plus({ days: shift });
+    const isoDate = date.toISODate() ?? '';
+    if (office.holidays.includes(isoDate)) return false;
+    const weekday = date.toFormat('ccc');
+    return office.segments.some(
+      (segment) =>
+        segment.days.some((day) => day === weekday) &&
+        wallClockToInstant(office.timezone, isoDate, segment.open) <= t &&
+        t < wallClockToInstant(office.timezone, isoDate, segment.close),
+    );
+  });
+}
+
+/** The instant of a local "HH:MM" (24:00: the next midnight) on an ISO date in `timezone`. */
+function wallClockToInstant(timezone: string, isoDate: string, time: string): number {
+  const zone = IANAZone.create(timezone);
+  const [hour = 0, minute = 0] = time.split(':').map(Number);
+  const wall = Date.parse(`${isoDate}T00:00:00Z`) + (hour * 60 + minute) * MINUTE; // the reading, written as UTC
+  // Every offset the zone uses within a day and a half of the reading (each lasts far longer than 6 hours).
+  const offsets = new Set<number>();
+  for (let probe = wall - 36 * HOUR; probe <= wall + 36 * HOUR; probe += 6 * HOUR) offsets.add(zone.offset(probe) * MINUTE);
+  const readings = [...offsets].map((offset) => wall - offset).filter((instant) => instant + zone.offset(instant) * MINUTE === wall);
+  // In a gap no instant shows the reading; clocks jumped forward, so the offset before it is the smaller one.
+  return readings.length > 0 ? Math.min(...readings) : wall - Math.min(...offsets);
+}
