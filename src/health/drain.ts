@@ -17,11 +17,12 @@ export const realTimers: DrainTimers = {
 };
 
 /**
- * Idle keep-alive sockets are closed once a second during the drain, not at
- * the signal: closing a socket at the instant a client sends on it resets that
- * request, and a balancer polling /readyz stops sending here within that
- * second. Until then a request on such a socket is answered with
- * Connection: close, which ends the socket without a race.
+ * Idle keep-alive sockets are closed once a second in the second half of the
+ * drain, not at the signal: closing a socket at the instant a client sends on
+ * it resets that request, and the load balancer may still send here until it
+ * has seen /readyz fail (DRAIN_SECONDS is chosen longer than that). Until then
+ * a request on such a socket is answered with Connection: close, which ends
+ * the socket without a race.
  */
 export const IDLE_SWEEP_MS = 1_000;
 
@@ -29,7 +30,7 @@ export interface Drain {
   /** True from the signal on: /readyz answers 503 and every response carries Connection: close. */
   readonly draining: boolean;
   /**
-   * Serves `seconds` longer (closing idle keep-alive sockets as they appear),
+   * Serves `seconds` longer (in the second half, closing idle keep-alive sockets as they appear),
    * then stops accepting and resolves once every request in flight has been
    * answered. Idempotent.
    */
@@ -62,10 +63,13 @@ export function createDrain(options: { server: Server; seconds: number; timers?:
 
   async function run(): Promise<void> {
     draining = true;
+    const halfMs = (seconds * 1_000) / 2;
+    if (halfMs > 0) await timers.sleep(halfMs);
     // A socket whose response began before the signal becomes idle after it: sweep repeatedly.
+    server.closeIdleConnections();
     const stopSweeping = timers.every(IDLE_SWEEP_MS, () => server.closeIdleConnections());
     try {
-      if (seconds > 0) await timers.sleep(seconds * 1_000);
+      if (halfMs > 0) await timers.sleep(halfMs);
       closing = true;
       await new Promise<void>((resolve) => {
         // Stop accepting; close() resolves once the sockets of requests in flight close after their responses.
