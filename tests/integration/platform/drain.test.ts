@@ -93,6 +93,8 @@ describe('Draining a stopping web process', () => {
   beforeEach(async () => {
     timers = new ManualTimers();
     server = createServer();
+    // No idle timeout of Node's own: only the drain may close an idle socket here.
+    server.keepAliveTimeout = 0;
     drain = createDrain({ server, seconds: 5, timers });
     server.on('request', buildApp({ config: t.config, db: t.db, clock: t.clock, logger: pino({ level: 'silent' }), drain }));
     url = await listen(server);
@@ -162,6 +164,43 @@ describe('Draining a stopping web process', () => {
     await timers.advance(2_000);
     await first;
     expect(server.listening).toBe(false);
+  });
+});
+
+describe('Sockets freed during a drain', () => {
+  test('when a response begun before the signal ends in the second half, then its socket, now idle, is closed at the next sweep', async () => {
+    const timers = new ManualTimers();
+    const server = createServer();
+    server.keepAliveTimeout = 0;
+    const drain = createDrain({ server, seconds: 5, timers });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => undefined;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    server.on('request', (_req, res) => {
+      arrived();
+      void held.then(() => res.end('done'));
+    });
+    const url = await listen(server);
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const answer = get(url, agent);
+      await inFlight;
+      void drain.drain();
+      await timers.advance(2_500);
+      release();
+      const reply = await answer;
+      // Its headers were decided before the signal: nothing told the client to let go of the socket.
+      expect(reply.headers.connection).toBe('keep-alive');
+      await settle();
+      expect(reply.socket.destroyed).toBe(false);
+      await timers.advance(IDLE_SWEEP_MS);
+      await closed(reply.socket);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
