@@ -38,6 +38,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Shared rate-limit store when several instances run (REDIS_URL). */
   redis?: Redis;
+  /** Set while the process stops (server.ts): /readyz then answers 503. */
+  drain?: { readonly draining: boolean };
   /** The connection string `db` uses; the staff workspace opens its own pg connections (sessions, streamed exports). Defaults to DATABASE_URL. */
   databaseUrl?: string;
 }
@@ -113,7 +115,7 @@ export function buildApp(deps: AppDeps): express.Express {
       rateLimit: inquiryRateLimit,
     }),
   );
-  app.use(healthRouter({ db, metrics }));
+  app.use(healthRouter({ db, metrics, drain: deps.drain }));
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
 
   // Staff workspace: /admin sign-in, lead review, exports, audit (src/staff).

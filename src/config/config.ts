@@ -63,6 +63,13 @@ const duration = z
     return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
   });
 
+/** `5` → 5: whole seconds, 0 or more (0: no drain, close at once). */
+const wholeSeconds = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a whole number of seconds, 0 or more (e.g. 5)')
+  .transform(Number);
+
 const trustProxy = z
   .string()
   .trim()
@@ -99,6 +106,7 @@ const environmentSchema = z.object({
   RESPONSE_TARGET: duration.default(15 * 60_000),
   ESCALATION: z.enum(['notify', 'reassign', 'off'], { error: 'must be "notify", "reassign" or "off"' }).default('notify'),
   ESCALATION_EMAIL: emailList.optional(),
+  DRAIN_SECONDS: wholeSeconds.default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -129,6 +137,8 @@ export interface Config {
   readonly escalation: 'notify' | 'reassign' | 'off';
   /** Recipients of overdue alerts; ADMISSIONS_EMAIL unless set. */
   readonly escalationEmail: readonly string[];
+  /** After SIGTERM: how long /readyz answers 503 while requests are still served, before the server closes. */
+  readonly drainSeconds: number;
 }
 
 /** Parses an environment (process.env by default). Throws ConfigError. */
@@ -176,6 +186,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     responseTargetMs: values.RESPONSE_TARGET,
     escalation: values.ESCALATION,
     escalationEmail: Object.freeze(values.ESCALATION_EMAIL ?? values.ADMISSIONS_EMAIL),
+    drainSeconds: values.DRAIN_SECONDS,
   });
 }
 

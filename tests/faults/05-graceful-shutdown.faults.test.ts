@@ -12,7 +12,8 @@ import { Inquiries, postInquiry, runWhile, Tally, type Reply } from './support/t
  *   rest follows 1 s after the signal): they are in flight and must finish with 201;
  * - its dispatcher is mid-batch: the sends in progress complete and nothing
  *   stays leased to it.
- * A exits by itself, with status 0, within 10 s. Every 201 (A's and B's) has
+ * A keeps answering for DRAIN_SECONDS (5 s), then refuses connections (never
+ * resets one) and exits by itself, with status 0, within 10 s. Every 201 (A's and B's) has
  * its lead, and B delivers all the mail, once.
  */
 interface Sent extends Reply {
@@ -64,7 +65,7 @@ describe('Graceful shutdown', () => {
     let running = true;
     let aGone = false;
     const load = runWhile(() => running, 16, async (index) => {
-      // Round-robin, until A refuses a connection: then, as a load balancer would, only B.
+      // Round-robin, until A refuses a connection: then only B. (No /readyz here: a client that ignores it is what this proves.)
       const instance = index % 2 === 0 && !aGone ? 'a' : 'b';
       const reply = await postInquiry(instance === 'a' ? a.url : b.url, inquiries.json(), false);
       replies.push({ ...reply, instance });
@@ -105,8 +106,11 @@ describe('Graceful shutdown', () => {
     const tally = new Tally();
     for (const reply of replies) tally.add(reply);
     const aSentAfterSigterm = a.events('notification.sent').filter((event) => event.time >= sigtermAt).reduce((sum, event) => sum + (event.count ?? 0), 0);
-    // Requests A had long accepted must be answered; only those sent around or after the signal may find it gone.
-    const cutShort = replies.filter((reply) => reply.instance === 'a' && reply.status === 0 && reply.sentAt < sigtermAt - 1_000);
+    // A keeps serving for DRAIN_SECONDS (5 s) after the signal: requests sent to it until well into that are answered;
+    // only those sent as it closes may find it gone.
+    const cutShort = replies.filter((reply) => reply.instance === 'a' && reply.status === 0 && reply.sentAt < sigtermAt + 4_000);
+    // Gone means refused (the listener is closed), never reset: nothing is cut mid-request.
+    const reset = replies.filter((reply) => reply.instance === 'a' && reply.status === 0 && reply.error !== 'ECONNREFUSED');
     const refused = replies.filter((reply) => reply.instance === 'a' && reply.status === 0).length;
     const duplicates = delivery.duplicateAdmissions.length + delivery.duplicateAutoreplies.length;
     recordResult({
@@ -128,6 +132,8 @@ describe('Graceful shutdown', () => {
     expect(a.events('dispatcher.stopped')).toHaveLength(1);
     expect(uploadReplies.map((reply) => `${reply.status}${reply.error ? ` ${reply.error}` : ''}`)).toEqual(Array(10).fill('201'));
     expect(cutShort).toEqual([]);
+    expect(reset).toEqual([]);
+    expect(exit.ms).toBeGreaterThanOrEqual(5_000);
     expect([...tally.byStatus.keys()].filter((status) => status !== 201 && status !== 0)).toEqual([]);
     expect(replies.filter((reply) => reply.instance === 'b' && reply.status !== 201)).toEqual([]);
     // The batch in progress was finished, not abandoned.

@@ -22,6 +22,7 @@ describe('Configuration', () => {
     expect(config.responseTargetMs).toBe(15 * 60_000);
     expect(config.escalation).toBe('notify');
     expect(config.escalationEmail).toEqual(['admissions@localhost']);
+    expect(config.drainSeconds).toBe(5);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -51,6 +52,11 @@ describe('Configuration', () => {
     expect(loadConfig({ ...base, ADMISSIONS_EMAIL: 'team@example.edu', RESPONSE_TARGET: '2h' })).toMatchObject({ responseTargetMs: 7_200_000, escalationEmail: ['team@example.edu'] });
   });
 
+  test('when DRAIN_SECONDS is a whole number, then it is the drain in seconds (0 turns the drain off)', () => {
+    expect(loadConfig({ ...base, DRAIN_SECONDS: '30' }).drainSeconds).toBe(30);
+    expect(loadConfig({ ...base, DRAIN_SECONDS: ' 0 ' }).drainSeconds).toBe(0);
+  });
+
   test.each([
     ['PORT', 'eighty', /^Invalid configuration: PORT must be a port number/],
     ['PORT', '70000', /^Invalid configuration: PORT must be at most 65535/],
@@ -73,6 +79,9 @@ describe('Configuration', () => {
     ['RESPONSE_TARGET', '0m', /^Invalid configuration: RESPONSE_TARGET must be a duration/],
     ['ESCALATION', 'shout', /^Invalid configuration: ESCALATION must be "notify", "reassign" or "off"/],
     ['ESCALATION_EMAIL', 'boss', /^Invalid configuration: ESCALATION_EMAIL must be a comma-separated list/],
+    ['DRAIN_SECONDS', '5s', /^Invalid configuration: DRAIN_SECONDS must be a whole number of seconds, 0 or more/],
+    ['DRAIN_SECONDS', '-1', /^Invalid configuration: DRAIN_SECONDS must be a whole number of seconds/],
+    ['DRAIN_SECONDS', '2.5', /^Invalid configuration: DRAIN_SECONDS must be a whole number of seconds/],
     ['NODE_ENV', 'staging', /^Invalid configuration: NODE_ENV/],
   ])('when %s is %p, then start-up stops with one line naming it', (variable, value, message) => {
     let thrown: unknown;
