@@ -4,7 +4,7 @@ import { scenarioResources } from './support/scenario';
 import { Inquiries } from './support/traffic';
 
 /**
- * Issue 7 §1 "Load" and §2 "Worker split": inquiries through the built app
+ * Scenarios: "Load" and "Worker split": inquiries through the built app
  * in each documented topology, all on one PostgreSQL database and one SMTP
  * sink, with the office open (OFFICE_HOURS all week, all day).
  *

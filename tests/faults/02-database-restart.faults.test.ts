@@ -13,7 +13,7 @@ import { startTcpProxy } from '../support/tcp-proxy';
 import { ARTICLES, Inquiries, keepAlive, postInquiry, runWhile, send, Tally, type Reply } from './support/traffic';
 
 /**
- * Issue 7 §1 "Database restart mid-load". A real restart: this scenario runs
+ * Scenario: "Database restart mid-load". A real restart: this scenario runs
  * a PostgreSQL server of its own (the app's embedded PostgreSQL 17, started
  * with src/platform/embedded-postgres.ts), even when the run uses
  * DATABASE_URL — a shared server cannot be stopped for one test. The server

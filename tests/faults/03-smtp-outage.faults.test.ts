@@ -4,7 +4,7 @@ import { scenarioResources } from './support/scenario';
 import { Inquiries, keepAlive, postInquiry, Tally } from './support/traffic';
 
 /**
- * Issue 7 §1 "SMTP outage during open hours". The mail server (a process of
+ * Scenario: "SMTP outage during open hours". The mail server (a process of
  * its own) shuts down for FAULTS_SMTP_OUTAGE_SECONDS (default 20) while
  * inquiries keep arriving at two instances, then comes back on the same port.
  *

@@ -4,7 +4,7 @@ import { scenarioResources } from './support/scenario';
 import { Inquiries } from './support/traffic';
 
 /**
- * Issue 7 §1 "kill -9 of an instance mid-dispatch". Two instances (A and B)
+ * Scenario: "kill -9 of an instance mid-dispatch". Two instances (A and B)
  * both dispatch; the mail server is slow (each RCPT TO held 100 ms) so a
  * batch takes a while. Once A holds leased rows and mail is flowing, A gets
  * SIGKILL. Then:

@@ -5,7 +5,7 @@ import { scenarioResources } from './support/scenario';
 import { Inquiries, postInquiry, runWhile, Tally, type Reply } from './support/traffic';
 
 /**
- * Issue 7 §3 "Graceful shutdown". Two instances take inquiries (each request
+ * Scenario: "Graceful shutdown". Two instances take inquiries (each request
  * on a connection of its own, as from many clients) and send mail through a
  * slow mail server. Once instance A holds leased rows, it gets SIGTERM while:
  * - 10 inquiries are half uploaded to it (headers and half the body sent; the

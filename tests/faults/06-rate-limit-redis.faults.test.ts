@@ -8,7 +8,7 @@ import { startProxyFor, type TcpProxy } from '../support/tcp-proxy';
 import { Inquiries, postInquiry, send, Tally, type Reply } from './support/traffic';
 
 /**
- * Issue 7 §1 "Rate limits shared through Redis across two instances". Two
+ * Scenario: "Rate limits shared through Redis across two instances". Two
  * instances with REDIS_URL (the machine's Redis, reached through a forwarder
  * the test can cut), INQUIRY_RATE_LIMIT=5/10m and TRUST_PROXY=1, so each test
  * speaks from a made-up client address of its own (X-Forwarded-For) and never

@@ -11,7 +11,7 @@ import { ARTICLES, Inquiries, keepAlive, runWhile, send, Tally, type Reply } fro
 import { writeSecrets } from './support/secrets';
 
 /**
- * Issue 7 §1 "Slowloris-style slow bodies and 1 MB bodies" and "A soak".
+ * Scenario: "Slowloris-style slow bodies and 1 MB bodies" and "A soak".
  *
  * One instance (web + dispatcher) serves FAULTS_SOAK_SECONDS (default 300, the
  * issue's 5 minutes; shorter for a quick local run) of mixed traffic: pages,

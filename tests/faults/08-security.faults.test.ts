@@ -8,7 +8,7 @@ import type { SmtpSinkProcess as SmtpSink } from '../support/smtp-sink';
 import { ARTICLES, Inquiries, postInquiry, send, type Reply } from './support/traffic';
 
 /**
- * Issue 7 §4 "Security pass", against the built app:
+ * Scenario: "Security pass", against the built app:
  * - every HTML response (a crawl of the public site and, signed in, of the
  *   staff pages, plus error pages and form answers) has a CSP whose
  *   script-src has no 'unsafe-inline' (nor 'unsafe-eval', nor a wildcard),
@@ -97,7 +97,9 @@ function cookieProblems(reply: Reply, where: string, secure: boolean): string[] 
     const problems: string[] = [];
     if (!cookie.attributes.has('httponly')) problems.push(`${where}: cookie ${cookie.name} is not HttpOnly`);
     if (cookie.sameSite?.toLowerCase() !== 'lax' && cookie.sameSite?.toLowerCase() !== 'strict') problems.push(`${where}: cookie ${cookie.name} SameSite=${cookie.sameSite}`);
-    if (cookie.path !== '/admin') problems.push(`${where}: cookie ${cookie.name} Path=${cookie.path}`);
+    // The session cookie is for the workspace; the login form's CSRF cookie only for its page.
+    const path = cookie.name === 'frontdesk.login' ? '/admin/login' : '/admin';
+    if (cookie.path !== path) problems.push(`${where}: cookie ${cookie.name} Path=${cookie.path}`);
     if (secure !== cookie.attributes.has('secure')) problems.push(`${where}: cookie ${cookie.name} ${secure ? 'lacks' : 'has'} Secure`);
     return problems;
   });
@@ -263,7 +265,8 @@ describe('Security pass', () => {
     );
     if (problems.length > 0 || cookieIssues.length > 0) failed = true;
 
-    expect(cookiesOf(loginPage).map((c) => c.name)).toContain('frontdesk.sid');
+    // No session before sign-in (the login form's CSRF needs none), a session after it.
+    expect(cookiesOf(loginPage).map((c) => c.name)).toEqual(['frontdesk.login']);
     expect(cookiesOf(signedIn).map((c) => c.name)).toContain('frontdesk.sid');
     expect(staffPages).toBeGreaterThanOrEqual(3 + leadIds.length);
     expect(seen.filter((s) => s.reply.status >= 500).map((s) => `${s.url} ${s.reply.status}`)).toEqual([]);
@@ -274,10 +277,24 @@ describe('Security pass', () => {
   test('when BASE_URL is https (behind a TLS proxy), then the session cookie is also Secure and pages send HSTS', async () => {
     const web = await startWeb({ name: 'security-https', databaseUrl: db!.connectionString, smtpUrl: sink!.url, env: { BASE_URL: 'https://enroll.college.test' } });
     instances.push(web);
-    const reply = await send(`${web.url}/admin/login`, { headers: { accept: 'text/html', 'x-forwarded-proto': 'https' }, agent: false });
+    const email = `https.${runInfo().id}@college.test`;
+    const password = `security-${randomUUID()}`;
+    writeSecrets({ 'https staff password': password });
+    expect((await runCli(['staff:add', '--email', email, '--name', 'Sam Secure'], { databaseUrl: db!.connectionString, env: { FRONTDESK_PASSWORD: password } })).code).toBe(0);
+    const https = { accept: 'text/html', 'x-forwarded-proto': 'https' };
+    const loginPage = await send(`${web.url}/admin/login`, { headers: https, agent: false });
+    const loginCookie = cookiesOf(loginPage).map((c) => c.raw.split(';')[0]!).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)?.[1] ?? '';
+    const reply = await send(`${web.url}/admin/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
+      headers: { ...https, 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+      agent: false,
+    });
     const page = await send(`${web.url}/`, { headers: { accept: 'text/html' }, agent: false });
-    inputs += 2;
-    const issues = cookieProblems(reply, 'GET /admin/login (https)', true);
+    inputs += 3;
+    expect(reply.status).toBe(303);
+    const issues = [...cookieProblems(loginPage, 'GET /admin/login (https)', true), ...cookieProblems(reply, 'POST /admin/login (https)', true)];
     const hsts = String(page.headers['strict-transport-security'] ?? '');
     summary.push(`under https: cookie ${issues.length === 0 ? 'also Secure' : issues.join(', ')}, HSTS "${hsts}"`);
     if (issues.length > 0 || !/max-age=\d{7,}/.test(hsts)) failed = true;
@@ -289,7 +306,7 @@ describe('Security pass', () => {
   }, 2 * 60_000);
 
   if (!audit.ran) {
-    summary.push(`npm audit --omit=dev: SKIPPED — ${audit.note}; check the production tree against published advisories by hand (README, Operating Frontdesk → Dependencies)`);
+    summary.push(`npm audit --omit=dev: SKIPPED — ${audit.note}; check the production tree against published advisories by hand (docs/operations.md, Dependencies)`);
     skipped.push('npm audit');
   }
   testIfAudited(`when npm audit --omit=dev runs, then there is no high or critical finding that is not explained${audit.ran ? '' : ` (skipped: ${audit.note})`}`, () => {

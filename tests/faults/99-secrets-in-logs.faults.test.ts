@@ -4,7 +4,7 @@ import { recordResult, logDir, runInfo } from './support/run';
 import { readSecrets } from './support/secrets';
 
 /**
- * Issue 7 §4 "secrets never logged". Runs last (file order): reads every line
+ * Scenario: "secrets never logged". Runs last (file order): reads every line
  * every process of this run wrote — each app and worker instance, the CLI's
  * stderr, the mail sinks, the restarted PostgreSQL's lifecycle — and looks
  * for the personal data the scenarios sent (every email address, phone number

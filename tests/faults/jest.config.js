@@ -1,5 +1,5 @@
 /**
- * `npm run test:faults`: the fault and load scenarios of issue 7, each against
+ * `npm run test:faults`: the fault and load scenarios, each against
  * the BUILT app (`node dist/server.js`, `node dist/worker.js`) run as separate
  * processes on loopback. One file at a time (they load the machine on purpose),
  * in file-name order (the last one greps the logs of the whole run), with
