@@ -65,7 +65,7 @@ const isoUtc = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"
  * @ 64): ascii() reads it in place, where left() would copy a string for
  * every cell of a million-row export.
  */
-export const formulaGuard = (sql: string) => `CASE WHEN ascii(${sql}) IN (9, 13, 43, 45, 61, 64) THEN '''' || ${sql} ELSE ${sql} END`;
+const formulaGuard = (sql: string) => `CASE WHEN ascii(${sql}) IN (9, 13, 43, 45, 61, 64) THEN '''' || ${sql} ELSE ${sql} END`;
 
 function csvExpression(sql: string, kind: ColumnKind): string {
   switch (kind) {

@@ -8,7 +8,7 @@ import { recordFirstResponse, type FirstResponse } from './lead-contacts';
 import { toPrismaStatus, type LeadStatusName } from './lead-status';
 
 /** A later lead from the same address within this window is linked to the first as a duplicate. */
-export const DUPLICATE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+const DUPLICATE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
 export type LeadTransaction = SqlTransaction;
 /** A Prisma transaction of the caller's, for changes that must commit with the caller's own rows (audit records). */
