@@ -1,6 +1,7 @@
 import express from 'express';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { required, serveBaseline } from './serve-baseline';
 
 /**
  * The inquiry scenario's second baseline: the least any inquiry endpoint must
@@ -17,7 +18,8 @@ import { v7 as uuidv7 } from 'uuid';
  *
  * Env: PORT, HOST, DATABASE_URL. GET /healthz answers 200 once the pool can query.
  */
-const databaseUrl = required('DATABASE_URL');
+const SERVER = 'inquiry-minimal-server';
+const databaseUrl = required('DATABASE_URL', SERVER);
 const pool = new Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 0 });
 pool.on('error', (error) => process.stderr.write(`inquiry-minimal-server: idle client error: ${error.message}\n`));
 
@@ -54,28 +56,4 @@ app.post('/api/inquiries', express.json({ limit: '16kb' }), async (req, res) => 
   res.status(201).json({ id, status: 'new', notifyAdmissionsAt: now.toISOString() });
 });
 
-// Express 5 passes rejected promises here; a failed insert must show as a 500, not a hang.
-app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-  process.stderr.write(`inquiry-minimal-server: ${error.message}\n`);
-  res.status(500).json({ error: 'internal', message: error.message });
-});
-
-const server = app.listen(Number(required('PORT')), required('HOST'));
-server.once('error', (error) => {
-  process.stderr.write(`inquiry-minimal-server: ${error.message}\n`);
-  process.exit(1);
-});
-process.once('SIGTERM', () => {
-  server.close(() => void pool.end().finally(() => process.exit(0)));
-  server.closeIdleConnections();
-});
-process.once('SIGINT', () => process.exit(0));
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    process.stderr.write(`inquiry-minimal-server: ${name} is required\n`);
-    process.exit(2);
-  }
-  return value;
-}
+serveBaseline(app, SERVER, () => pool.end());

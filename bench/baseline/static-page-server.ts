@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import express from 'express';
+import { required, serveBaseline } from './serve-baseline';
 
 /**
  * The baseline for page scenarios: a bare Express 5 server answering with
@@ -10,8 +11,9 @@ import express from 'express';
  *
  * Env: PORT, HOST, BENCH_BODY_FILE (the bytes), BENCH_CONTENT_TYPE.
  */
-const body = readFileSync(required('BENCH_BODY_FILE'));
-const contentType = required('BENCH_CONTENT_TYPE');
+const SERVER = 'static-page-server';
+const body = readFileSync(required('BENCH_BODY_FILE', SERVER));
+const contentType = required('BENCH_CONTENT_TYPE', SERVER);
 
 const app = express();
 app.disable('x-powered-by');
@@ -20,22 +22,4 @@ app.get('/{*path}', (_req, res) => {
   res.set('Content-Type', contentType).send(body);
 });
 
-const server = app.listen(Number(required('PORT')), required('HOST'));
-server.once('error', (error) => {
-  process.stderr.write(`static-page-server: ${error.message}\n`);
-  process.exit(1);
-});
-process.once('SIGTERM', () => {
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-});
-process.once('SIGINT', () => process.exit(0));
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    process.stderr.write(`static-page-server: ${name} is required\n`);
-    process.exit(2);
-  }
-  return value;
-}
+serveBaseline(app, SERVER);
