@@ -167,20 +167,26 @@ describe('Draining a stopping web process', () => {
   });
 });
 
+/** Every request to `server` waits until `release()`; `inFlight` resolves once one has arrived. */
+function holdRequests(server: http.Server): { release: () => void; inFlight: Promise<void> } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let arrived: () => void = () => undefined;
+  const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+  server.on('request', (_req, res) => {
+    arrived();
+    void held.then(() => res.end('done'));
+  });
+  return { release: () => release(), inFlight };
+}
+
 describe('Sockets freed during a drain', () => {
   test('when a response begun before the signal ends in the second half, then its socket, now idle, is closed at the next sweep', async () => {
     const timers = new ManualTimers();
     const server = createServer();
     server.keepAliveTimeout = 0;
     const drain = createDrain({ server, seconds: 5, timers });
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let arrived: () => void = () => undefined;
-    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
-    server.on('request', (_req, res) => {
-      arrived();
-      void held.then(() => res.end('done'));
-    });
+    const { release, inFlight } = holdRequests(server);
     const url = await listen(server);
     const agent = new http.Agent({ keepAlive: true });
     try {
@@ -209,14 +215,7 @@ describe('The end of a drain', () => {
     const timers = new ManualTimers();
     const server = createServer();
     const drain = createDrain({ server, seconds: 0, timers });
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let arrived: () => void = () => undefined;
-    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
-    server.on('request', (_req, res) => {
-      arrived();
-      void held.then(() => res.end('done'));
-    });
+    const { release, inFlight } = holdRequests(server);
     const url = await listen(server);
     const agent = new http.Agent({ keepAlive: true });
     try {
