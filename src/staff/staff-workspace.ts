@@ -79,15 +79,16 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   );
   // Before the lead pages: /admin/leads/export.csv is not a lead id.
   const leads = createLeadRepository(db);
+  const programs = createProgramRepository(db);
   const staffIdByEmail = async (email: string) => (await users.findByEmail(email))?.id ?? null;
   const responseMetrics = deps.metricsRegistry ? createResponseMetrics(deps.metricsRegistry, () => leads.countAwaiting(clock.now())) : undefined;
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger, staffIdByEmail }));
   router.use(queueRouter({ leads, officeHours: config.officeHours, clock, renderStaffPage }));
-  router.use(leadRouter({ leads, programs: createProgramRepository(db), audit, officeHours: config.officeHours, clock, logger, renderStaffPage, staffIdByEmail, responseMetrics }));
+  router.use(leadRouter({ leads, programs, audit, officeHours: config.officeHours, clock, logger, renderStaffPage, staffIdByEmail, responseMetrics }));
   router.use(auditRouter({ audit, renderStaffPage }));
   const advisors = createAdvisorRepository(db);
   router.use(availabilityRouter({ advisors, audit, logger }));
-  router.use(teamRouter({ advisors, programs: createProgramRepository(db), leads: createLeadRepository(db), audit, logger, renderStaffPage }));
+  router.use(teamRouter({ advisors, programs, leads, audit, logger, renderStaffPage }));
   router.use(dashboardRouter({ statistics: createLeadStatistics(db), officeHours: config.officeHours, responseTargetMs: config.responseTargetMs, clock, renderStaffPage }));
   return router;
 }
