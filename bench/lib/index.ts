@@ -7,7 +7,7 @@ export { startBenchServer, startInquiryInsertServer, startInquiryMinimalServer, 
 export { openScratchDatabase, type ScratchDatabase } from './database';
 export { withClient } from '../../tests/support/scratch-database';
 export { startSmtpSinkProcess, type MailStats, type SmtpSinkProcess } from '../../tests/support/smtp-sink';
-export { measure, problemWith, type LoadOptions, type LoadStats } from './load';
+export { combineHalves, measure, problemWith, type LoadOptions, type LoadStats } from './load';
 export { cleanUpEverything, onCleanup, startProcess, waitForHttpOk, type ManagedProcess } from './process';
 export { cpuBusyPercent, failed, formatTable, machineLine, measurementProblem, type ScenarioOutcome } from './report';
 export { ratioOf, type LoadMeasurement, type Measurement, type Scenario, type ScenarioContext, type ThroughputMeasurement } from './scenario';

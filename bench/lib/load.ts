@@ -79,3 +79,21 @@ export function problemWith(stats: LoadStats, expectedStatus = 200): string | un
   if (unexpected.length > 0) parts.push(`unexpected status ${unexpected.map(([code, count]) => `${code}×${count}`).join(', ')}`);
   return parts.join('; ');
 }
+
+/** Two runs of one target as one: exact req/s, counts and statuses; p50 approximated, p99 the worse half's. */
+export function combineHalves(a: LoadStats, b: LoadStats): LoadStats {
+  const requests = a.requests + b.requests;
+  const seconds = a.seconds + b.seconds;
+  const statusCodes: Record<string, number> = { ...a.statusCodes };
+  for (const [code, count] of Object.entries(b.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    rps: seconds > 0 ? requests / seconds : 0,
+    p50: requests > 0 ? Math.round(((a.p50 * a.requests + b.p50 * b.requests) / requests) * 100) / 100 : 0,
+    p99: Math.max(a.p99, b.p99),
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    statusCodes,
+    requests,
+    seconds,
+  };
+}

@@ -1,7 +1,7 @@
 import type autocannon from 'autocannon';
 import { InquirySeries } from '../../tests/support/inquiries';
 import {
-  measure, ratioOf, startApp, startInquiryInsertServer, startInquiryMinimalServer, withClient,
+  combineHalves, measure, ratioOf, startApp, startInquiryInsertServer, startInquiryMinimalServer, withClient,
   type LoadStats, type Measurement, type RunningBaseline, type Scenario,
 } from '../lib';
 
@@ -196,22 +196,4 @@ async function storedRows(databaseUrl: string): Promise<Map<string, Rows>> {
       { leads: Number(row.leads), consents: Number(row.consents), admissions: Number(row.admissions), autoreplies: Number(row.autoreplies), duplicates: Number(row.duplicates) },
     ]),
   );
-}
-
-/** Two runs of one target as one: exact req/s, counts and statuses; p50 approximated, p99 the worse half's. */
-function combineHalves(a: LoadStats, b: LoadStats): LoadStats {
-  const requests = a.requests + b.requests;
-  const seconds = a.seconds + b.seconds;
-  const statusCodes: Record<string, number> = { ...a.statusCodes };
-  for (const [code, count] of Object.entries(b.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
-  return {
-    rps: seconds > 0 ? requests / seconds : 0,
-    p50: requests > 0 ? Math.round(((a.p50 * a.requests + b.p50 * b.requests) / requests) * 100) / 100 : 0,
-    p99: Math.max(a.p99, b.p99),
-    non2xx: a.non2xx + b.non2xx,
-    errors: a.errors + b.errors,
-    statusCodes,
-    requests,
-    seconds,
-  };
 }

@@ -23,6 +23,8 @@ export function createDispatchLoop(deps: DispatchLoopDeps) {
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  /** A notification arrived while a pass ran: its row may have committed after that pass claimed, so run another at once. */
+  let missedWake = false;
   let listener: Client | undefined;
 
   async function listen(connectionString: string) {
@@ -33,7 +35,10 @@ export function createDispatchLoop(deps: DispatchLoopDeps) {
       });
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      client.on('notification', () => wake?.());
+      client.on('notification', () => {
+        if (wake) wake();
+        else missedWake = true;
+      });
       listener = client;
     } catch {
       listener = undefined;
@@ -43,6 +48,7 @@ export function createDispatchLoop(deps: DispatchLoopDeps) {
   async function run(connectionString: string | undefined, pollMs: number) {
     while (running) {
       if (connectionString && !listener) await listen(connectionString);
+      missedWake = false;
       try {
         let report: DispatchReport;
         do report = await deps.runPass();
@@ -51,6 +57,7 @@ export function createDispatchLoop(deps: DispatchLoopDeps) {
         logger.warn({ event: 'dispatcher.pass_failed', error: (error as Error).message?.slice(0, 200) });
       }
       if (!running) break;
+      if (missedWake) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {

@@ -37,7 +37,13 @@ export function outboxRows(rows: Array<{ kind: NotificationKind; dueAt: Date; di
  */
 export function createOutboxRepository(db: Database) {
   return {
-    /** Queues a lead's mail inside its transaction, and wakes listening dispatchers when it commits. */
+    /**
+     * Queues a lead's mail inside its transaction and, when any of it is due
+     * already, wakes listening dispatchers as it commits. Mail due later (an
+     * escalation at `respondBy`) wakes nobody: the dispatchers' poll finds it
+     * when it is due, and a wake-up now would only cost every dispatcher a
+     * pass that finds nothing.
+     */
     async queue(tx: SqlTransaction, rows: Array<{ leadId: string; kind: NotificationKind; dueAt: Date; digest: boolean }>): Promise<void> {
       if (rows.length === 0) return;
       await tx.query({
@@ -46,9 +52,9 @@ export function createOutboxRepository(db: Database) {
            INSERT INTO notifications (id, lead_id, kind, digest, scheduled_at, next_attempt_at)
            SELECT id, lead_id, kind, digest, due_at, due_at
              FROM unnest($1::uuid[], $2::uuid[], $3::notification_kind[], $4::boolean[], $5::timestamptz[]) AS t(id, lead_id, kind, digest, due_at)
-           RETURNING 1
+           RETURNING next_attempt_at AS due_at
          )
-         SELECT pg_notify($6, '') FROM (SELECT count(*) FROM queued) AS done`,
+         SELECT pg_notify($6, '') FROM queued WHERE due_at <= clock_timestamp() LIMIT 1`,
         values: [rows.map(() => uuidv7()), rows.map((row) => row.leadId), rows.map((row) => row.kind), rows.map((row) => row.digest), rows.map((row) => row.dueAt), OUTBOX_CHANNEL],
       });
     },

@@ -12,7 +12,9 @@ import { SINK_SERVER_OPTIONS } from './smtp-sink';
  * names the leads a message is about) and reports each message to the parent
  * over IPC *before* answering 250: a message the app was told is delivered is
  * always counted. `SINK_ADMISSIONS` tells admissions mail from auto-replies by
- * the envelope recipient; addresses themselves are never reported or logged.
+ * the envelope recipient (an address, or `@domain` for every address there:
+ * with routing, lead mail goes to advisors); addresses themselves are never
+ * reported or logged.
  *
  * Parent → child: { type: 'delay', ms } holds each RCPT TO that long (a slow
  * mail server, so a dispatcher is caught mid-send). SIGTERM: shut down like an
@@ -21,6 +23,7 @@ import { SINK_SERVER_OPTIONS } from './smtp-sink';
  */
 const port = Number(process.env.SINK_PORT ?? '0');
 const admissions = (process.env.SINK_ADMISSIONS ?? '').toLowerCase();
+const isAdmissions = (address: string) => (admissions.startsWith('@') ? address.endsWith(admissions) : address === admissions);
 let delayMs = 0;
 let closing = false;
 
@@ -60,7 +63,7 @@ const server = new SMTPServer({
     stream.on('end', () => {
       const match = LEADS_HEADER.exec(head.replace(/\r?\n[ \t]+/g, ' '));
       const leads = match?.[1] ? match[1].trim().split(/\s+/) : [];
-      const toAdmissions = session.envelope.rcptTo.some((rcpt) => rcpt.address.toLowerCase() === admissions);
+      const toAdmissions = session.envelope.rcptTo.some((rcpt) => isAdmissions(rcpt.address.toLowerCase()));
       void send({ type: 'message', admissions: toAdmissions, leads, at: Date.now() }).then(() => callback());
     });
   },

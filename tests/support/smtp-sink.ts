@@ -206,7 +206,7 @@ process.once('exit', () => {
 
 /**
  * The sink in a process of its own (`node --import tsx smtp-sink-process.ts`).
- * `admissions` tells admissions mail from auto-replies by the envelope
+ * `admissions` (an address, or `@domain`) tells admissions mail from auto-replies by the envelope
  * recipient; `logFile` receives the process's output (appended across restarts).
  */
 export async function startSmtpSinkProcess(options: { admissions?: string; logFile?: string } = {}): Promise<SmtpSinkProcess> {
