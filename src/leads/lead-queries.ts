@@ -148,8 +148,10 @@ export function createLeadQueries(db: Database) {
     },
 
     /**
-     * Assigned leads awaiting a first response (those with a respondBy), split
-     * by whether it has passed at `now`: one statement for the metrics gauge.
+     * Routed leads awaiting a first response (those with a respondBy), split
+     * by whether it has passed at `now`: one statement for the metrics gauge,
+     * an index-only count on the partial leads_awaiting_response_idx however
+     * many leads the table holds.
      */
     async countAwaiting(now: Date): Promise<{ overdue: number; onTime: number }> {
       const rows = await db.$queryRaw<Array<{ overdue: number; on_time: number }>>`

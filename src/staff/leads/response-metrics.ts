@@ -14,7 +14,7 @@ export function createResponseMetrics(registry: Registry, countAwaiting: () => P
   let last: AwaitingCounts = { overdue: 0, onTime: 0 };
   new Gauge({
     name: 'leads_awaiting_response',
-    help: 'Assigned leads still waiting for a first response, by whether their respondBy has passed',
+    help: 'Leads still waiting for a first response since they became due, by whether their respondBy has passed',
     labelNames: ['overdue'] as const,
     registers: [registry],
     async collect() {
