@@ -1,12 +1,12 @@
 import type { Registry } from 'prom-client';
-import { v7 as uuidv7 } from 'uuid';
 import { createAdvisorAssignment } from './advisors';
+import { createAuditLog, DISPATCHER_ACTOR } from './audit';
 import type { Config } from './config/config';
 import { createLeadAssignment, createLeadRepository } from './leads';
-import { createDispatcher, createEmailContent, createLeadRouting, createNotificationMetrics, type Dispatcher, type Reassignment } from './notifications';
+import { createDispatcher, createEmailContent, createLeadRouting, createNotificationMetrics, type Dispatcher } from './notifications';
 import { createOutboxRepository } from './outbox';
 import type { Clock } from './platform/clock';
-import type { Database, SqlTransaction } from './platform/database';
+import type { Database } from './platform/database';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
 
@@ -31,6 +31,7 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
   const leads = createLeadRepository(db);
   const leadAssignment = createLeadAssignment(db);
   const advisors = createAdvisorAssignment();
+  const audit = createAuditLog({ db, clock });
   const advisorsOf = async (leadIds: string[]) => {
     const states = await leadAssignment.states(leadIds);
     const contacts = await advisors.contacts(db.pool, [...states.values()].flatMap((lead) => (lead.assignedToId ? [lead.assignedToId] : [])));
@@ -49,7 +50,8 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     routing: config.routing,
     escalation: config.escalation,
     responseTargetMs: config.responseTargetMs,
-    onReassigned: (tx, change) => recordReassignment(tx, change, clock.now()),
+    // SPEC §8: by the lead's id, no personal data; nobody acted, the dispatcher did.
+    onReassigned: (tx, change) => audit.recordInTransaction(tx, { actor: DISPATCHER_ACTOR, action: 'lead.reassigned', leadId: change.leadId, details: { from: change.from, to: change.to } }),
   });
   return createDispatcher({
     outbox,
@@ -61,20 +63,5 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     metrics: createNotificationMetrics(deps.registry, () => outbox.countPending()),
     routing,
     assignments: { states: (ids) => leadAssignment.states(ids), advisors: (ids) => advisors.contacts(db.pool, ids) },
-  });
-}
-
-/**
- * The audit event of a reassignment, in the transaction that moves the lead
- * (SPEC §8: by the lead's id, no personal data; nobody acted, the dispatcher
- * did). Written here with the row format of staff's audit log rather than
- * through it: staff's index loads its HTTP routes, which the worker process
- * must never load.
- */
-async function recordReassignment(tx: SqlTransaction, change: Reassignment, at: Date): Promise<void> {
-  await tx.query({
-    name: 'frontdesk-audit-reassigned',
-    text: `INSERT INTO audit_events (id, at, actor_id, via, action, lead_id, ip, details) VALUES ($1, $2, NULL, 'dispatcher', 'lead.reassigned', $3, NULL, $4::jsonb)`,
-    values: [uuidv7({ msecs: at.getTime() }), at, change.leadId, JSON.stringify({ from: change.from, to: change.to })],
   });
 }

@@ -17,7 +17,7 @@ import { loginRouter } from './auth/login-routes';
 import { createLoginCsrf } from './auth/login-csrf';
 import { createSignIn } from './auth/sign-in';
 import { staffSession } from './auth/staff-session';
-import { createAuditLog } from './audit/audit-log';
+import { createAuditLog } from '../audit';
 import { auditRouter } from './audit/audit-routes';
 import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';

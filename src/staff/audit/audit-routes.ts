@@ -4,7 +4,7 @@ import { requireAdmin, requireStaff } from '../auth/authentication';
 import { singleValue, UUID_PATTERN } from '../leads/lead-filters';
 import { STATUS_LABELS, isLeadStatus } from '../../leads';
 import type { RenderStaffPage } from '../staff-pages';
-import { AUDIT_ACTION_LABELS, type AuditAction, type AuditEventView, type AuditLog } from './audit-log';
+import { AUDIT_ACTION_LABELS, type AuditAction, type AuditEventView, type AuditLog } from '../../audit';
 
 const PAGE_SIZE = 50;
 const DETAIL_ORDER = ['from', 'to', 'format', 'filters', 'rows', 'completed', 'leads', 'reason'];

@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger';
 import { createRateLimit } from '../../platform/rate-limit';
 import type { Redis } from '../../platform/redis';
 import { normaliseEmail } from '../accounts/staff-users';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog } from '../../audit';
 import type { RenderStaffPage } from '../staff-pages';
 import { clientIp, currentStaff, regenerate, safeNext } from './authentication';
 import { verifyCsrf } from './csrf';

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { decoyHash, hashPassword, isOutdatedHash, PASSWORD_MAX_LENGTH, verifyPassword } from '../accounts/passwords';
 import { normaliseEmail, type StaffUser, type StaffUsers } from '../accounts/staff-users';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog } from '../../audit';
 
 /**
  * Checks an email and password. Every outcome is audited; a failure says

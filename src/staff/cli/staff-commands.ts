@@ -11,7 +11,7 @@ import { cliErrors, isAppError } from '../../platform/errors';
 import { createApiTokens } from '../accounts/api-tokens';
 import { hashPassword, passwordProblem } from '../accounts/passwords';
 import { createStaffUsers, normaliseEmail, STAFF_ROLES, type StaffRole } from '../accounts/staff-users';
-import { CLI_ACTOR, createAuditLog } from '../audit/audit-log';
+import { CLI_ACTOR, createAuditLog } from '../../audit';
 import { erasePerson } from '../data-protection/erase-person';
 import { purgeLeads } from '../data-protection/purge-leads';
 import { parseExportOptions } from '../export/export-routes';

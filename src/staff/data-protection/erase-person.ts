@@ -1,7 +1,7 @@
 import type { Database } from '../../platform/database';
 import type { LeadRepository } from '../../leads';
 import { normaliseEmail } from '../accounts/staff-users';
-import type { AuditActor, AuditLog } from '../audit/audit-log';
+import type { AuditActor, AuditLog } from '../../audit';
 
 /**
  * A person's request to be forgotten (`leads:erase --email E`): every lead

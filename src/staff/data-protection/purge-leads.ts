@@ -1,5 +1,5 @@
 import type { LeadRepository, LeadStatusName } from '../../leads';
-import type { AuditActor, AuditLog } from '../audit/audit-log';
+import type { AuditActor, AuditLog } from '../../audit';
 
 /**
  * Retention (`leads:purge --before DATE [--status S]`): deletes leads that

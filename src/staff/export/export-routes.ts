@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock';
 import { errors, type ErrorIssue } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { clientIp, requireStaff, signedInStaff } from '../auth/authentication';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog } from '../../audit';
 import { resolveLeadFilters, singleValue, UUID_PATTERN } from '../leads/lead-filters';
 import type { ExportFormat } from '../../leads';
 import type { LeadExporter } from './lead-export';

@@ -6,7 +6,7 @@ import { errors, isAppError, type ErrorIssue } from '../../platform/errors';
 import { wantsJson } from '../../platform/http-errors';
 import { clientIp, requireSession, requireStaff, signedInStaff } from '../auth/authentication';
 import { verifyCsrf } from '../auth/csrf';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog } from '../../audit';
 import type { RenderStaffPage } from '../staff-pages';
 import { FILTER_FIELDS, queryString, resolveLeadFilters, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES, educationLabel, isLeadStatus, LEAD_STATUSES, STATUS_LABELS, type LeadFilters, type LeadPage, type LeadRepository, type LeadStatusName, type PageCursor } from '../../leads';

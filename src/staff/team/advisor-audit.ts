@@ -1,5 +1,5 @@
 import { describePrograms, type AdvisorUpdate } from '../../advisors';
-import type { AuditActor, AuditLog } from '../audit/audit-log';
+import type { AuditActor, AuditLog } from '../../audit';
 
 type Writer = Parameters<AuditLog['record']>[1];
 

@@ -3,7 +3,7 @@ import type { AdvisorRepository } from '../../advisors';
 import { errors } from '../../platform/errors';
 import { wantsJson } from '../../platform/http-errors';
 import type { Logger } from '../../platform/logger';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog } from '../../audit';
 import { clientIp, requireSession, requireStaff, safeNext, signedInStaff } from '../auth/authentication';
 import { verifyCsrf } from '../auth/csrf';
 import { recordAdvisorUpdate } from './advisor-audit';

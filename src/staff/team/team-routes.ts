@@ -5,7 +5,7 @@ import { errors, isAppError } from '../../platform/errors';
 import { wantsJson } from '../../platform/http-errors';
 import type { Logger } from '../../platform/logger';
 import type { Program, ProgramRepository } from '../../programs';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog } from '../../audit';
 import { clientIp, requireAdmin, requireSession, requireStaff, signedInStaff } from '../auth/authentication';
 import { verifyCsrf } from '../auth/csrf';
 import { UUID_PATTERN } from '../leads/lead-filters';

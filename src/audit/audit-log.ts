@@ -1,10 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Prisma } from '../../generated/prisma/client';
-import type { Clock } from '../../platform/clock';
-import type { Database } from '../../platform/database';
+import type { Prisma } from '../generated/prisma/client';
+import type { Clock } from '../platform/clock';
+import type { Database, SqlTransaction } from '../platform/database';
 
 /**
- * The audit trail: who did what and when. Details never carry a
+ * The audit trail: who did what and when. Its own capability because both the
+ * staff workspace and the dispatcher (a worker process, without the HTTP
+ * stack) write to it. Details never carry a
  * password or a lead's personal data (names, email, phone, message); a lead
  * is referred to by its id.
  */
@@ -43,14 +45,18 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'leads.purged': 'Leads purged',
 };
 
-/** Who acted: a staff user through a session or token, the command line, or nobody known (a failed sign-in). */
+/**
+ * Who acted: a staff user through a session or token, the command line, the
+ * mail dispatcher (an escalation moving a lead), or nobody known (a failed sign-in).
+ */
 export interface AuditActor {
   staffUserId: string | null;
-  via: 'web' | 'token' | 'cli';
+  via: 'web' | 'token' | 'cli' | 'dispatcher';
   ip?: string | null;
 }
 
 export const CLI_ACTOR: AuditActor = { staffUserId: null, via: 'cli' };
+export const DISPATCHER_ACTOR: AuditActor = { staffUserId: null, via: 'dispatcher' };
 
 export interface AuditRecord {
   actor: AuditActor;
@@ -93,6 +99,16 @@ export function createAuditLog(deps: { db: Database; clock: Clock }) {
     /** Writes one event; pass `tx` to make it part of the change it records. */
     async record(record: AuditRecord, tx: Writer = db): Promise<void> {
       await tx.auditEvent.create({ data: data(record) });
+    },
+
+    /** Writes one event inside a plain SQL transaction: the dispatcher's, which holds no Prisma client transaction. */
+    async recordInTransaction(tx: Pick<SqlTransaction, 'query'>, record: AuditRecord): Promise<void> {
+      const row = data(record);
+      await tx.query({
+        name: 'frontdesk-audit-record',
+        text: 'INSERT INTO audit_events (id, at, actor_id, via, action, lead_id, ip, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)',
+        values: [row.id, row.at, row.actorId, row.via, row.action, row.leadId, row.ip, JSON.stringify(row.details)],
+      });
     },
 
     /**
