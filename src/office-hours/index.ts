@@ -24,3 +24,4 @@ export {
 export { officeStatus, type OfficeStatus } from './office-status';
 export { createOfficeState, type OfficeState } from './office-state';
 export { createOfficeBanner, type OfficeBanner } from './office-banner';
+export { callSlots, findCallSlot, type CallSlot, type SlotRules } from './call-slots';
