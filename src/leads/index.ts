@@ -25,3 +25,4 @@ export type { LeadTransaction, PrismaTransaction, StatusChange } from './lead-re
 export { createLeadAssignment, type LeadAssignment, type LeadAssignmentState, type Routed, type UnroutedLead } from './lead-assignment';
 export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange } from './lead-statistics';
 export { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_NOTE_MAX, type ContactChannel, type ContactOutcome, type NewContact, type FirstResponse, type LoggedContact, type LeadContactEntry } from './lead-contacts';
+export { createLeadCallees, type LeadCallee, type LeadCallees } from './lead-callee';
