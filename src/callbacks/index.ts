@@ -7,3 +7,4 @@ export { createCallbackBooking, type CallbackBooking, type CallbackBookingDeps, 
 export { createCallMail, callCalendar, type CallMail, type CallMailDeps } from './call-mail';
 export { callbackSlotsQuerySchema, callbackRequestSchema, slotSchema, leadTokenSchema, type CallbackRequest } from './call-schemas';
 export type { Call, CallKind, CallStatus } from './callback-repository';
+export { createCallbackReads, type CallbackReads, type CallForStaff } from './callback-reads';

@@ -20,6 +20,7 @@ export {
   officeClockTime,
   officeDayLabel,
   officeDate,
+  officeDayBounds,
   bannerStatus,
   replyExpectation,
   type BannerStatus,

@@ -53,6 +53,12 @@ export function officeDayLabel(office: OfficeHours, at: Date, now: Date = at): s
   return longDate(inZone(office, now), inZone(office, at));
 }
 
+/** The office-local day holding `at`, as instants: [its midnight, the next midnight). */
+export function officeDayBounds(office: OfficeHours, at: Date): { start: Date; end: Date } {
+  const day = inZone(office, at).startOf('day');
+  return { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
+}
+
 /** "2026-11-30": the office-local date of an instant. */
 export function officeDate(office: OfficeHours, at: Date): string {
   return inZone(office, at).toISODate() ?? '';

@@ -152,12 +152,12 @@ export const errors = {
   validationFailed: entry('validation_failed', 422, (issues: ErrorIssue[]) => ({ message: 'Some fields are missing or not valid.', issues })),
   idempotencyKeyReused: entry('idempotency_key_reused', 422, () => ({ message: 'This Idempotency-Key was already used with a different inquiry.' })),
 
-  slotNotOffered: entry('slot_not_offered', 422, (slots: unknown[], why: string) => ({
+  slotNotOffered: entry('slot_not_offered', 422, (slots: unknown[] = [], why: string = 'That time is not one we offer. Please choose one of the times listed.') => ({
     message: why,
     issues: [{ path: 'slot', message: why }],
     extra: { slots },
   })),
-  slotFull: entry('slot_full', 409, (slots: unknown[]) => ({
+  slotFull: entry('slot_full', 409, (slots: unknown[] = []) => ({
     message: 'That time was just taken. Please choose another.',
     extra: { slots },
   })),
