@@ -5,13 +5,15 @@ import type { CallOffer, OfferedSlot } from './callback-booking';
 export interface OfferView {
   leadToken: string;
   callNow: boolean;
-  days: Array<{ id: string; label: string; slots: Array<{ value: string; label: string; id: string; remaining: number }> }>;
+  /** `open`: shown unfolded (the first day, or the day of the chosen slot). */
+  days: Array<{ id: string; label: string; open: boolean; slots: Array<{ value: string; label: string; id: string; remaining: number }> }>;
   /** The slot to show as chosen (the person's last choice, when the form comes back). */
   selected: string | null;
   /** The heading's wording: booking a call, or moving one. */
   moving: boolean;
-  /** "ET": the zone the times are in. */
+  /** "ET": the zone the times are in, and its IANA name (for site.js). */
   zone: string;
+  timezone: string;
   slotMinutes: number;
 }
 
@@ -21,19 +23,24 @@ export function offerView(office: OfficeHours, now: Date, offer: CallOffer, lead
     const date = officeDate(office, slot.start);
     let day = days.get(date);
     if (!day) {
-      day = { id: `day-${date}`, label: officeDayLabel(office, slot.start, now), slots: [] };
+      day = { id: `day-${date}`, label: officeDayLabel(office, slot.start, now), open: false, slots: [] };
       days.set(date, day);
     }
     day.slots.push(slotView(office, slot));
   }
   const first = offer.slots[0];
+  const list = [...days.values()];
+  const chosenDay = options.selected ? list.find((day) => day.slots.some((slot) => slot.value === options.selected)) : undefined;
+  const openDay = chosenDay ?? list[0];
+  if (openDay) openDay.open = true;
   return {
     leadToken,
     callNow: offer.callNow,
-    days: [...days.values()],
+    days: list,
     selected: options.selected ?? null,
     moving: options.moving ?? false,
     zone: genericZoneName(office.timezone),
+    timezone: office.timezone,
     slotMinutes: first ? Math.round((first.end.getTime() - first.start.getTime()) / 60_000) : 0,
   };
 }

@@ -27,8 +27,9 @@ describe('The call offer on the thanks page, the confirmation and the manage pag
     const { thanks } = await inquireByForm(t);
     expect(thanks).toContain('<button class="button" type="submit">Call me now</button>');
     expect(thanks).toContain('<input type="hidden" name="slot" value="now">');
-    expect(thanks).toMatch(/<legend class="form-legend">Monday, November 30<\/legend>/);
-    expect(thanks).toMatch(/<legend class="form-legend">Friday, December 4<\/legend>/);
+    // One group per day, the first unfolded: <details> needs no script.
+    expect(thanks).toMatch(/<details class="call-day" open>\s*<summary>Monday, November 30 <span class="muted">\(41 times\)<\/span><\/summary>\s*<fieldset>\s*<legend class="visually-hidden">Monday, November 30<\/legend>/);
+    expect(thanks).toMatch(/<details class="call-day">\s*<summary>Friday, December 4 <span class="muted">\(48 times\)<\/span><\/summary>/);
     expect(thanks).toMatch(/<time datetime="2026-11-30T15:45:00.000Z">10:45 AM EST<\/time>/);
     expect(radios(thanks)[0]).toBe('2026-11-30T15:45:00.000Z');
     expect(thanks).toContain('Book this time</button>');
