@@ -3,7 +3,7 @@ import request from 'supertest';
 import { buildApp } from '../../../src/app';
 import { createDatabase } from '../../../src/platform/database';
 import type { TestApp } from '../../support/test-app';
-import { addAdvisor, bookJson, newLead, OPEN, routingApp, slotsFor, storedCalls } from './callback-support';
+import { addAdvisor, bookJson, newLead, OPEN, routingApp, ROUTING_ENV, slotsFor, storedCalls } from './callback-support';
 
 /** 10:30 EST on the open Monday: the first slot 30 minutes after OPEN (10:00). */
 const FIRST_SLOT = '2026-11-30T15:30:00.000Z';
@@ -139,5 +139,21 @@ describe('Booking a call (SPEC §11)', () => {
       const lead = await newLead(t);
       await refused(request(t.app).post('/api/callbacks').type('form').send({ lead: lead.token, slot: FIRST_SLOT }), 415, 'unsupported_media_type');
     });
+  });
+});
+
+describe('The inquiry rate limit counts call bookings', () => {
+  const app = routingApp({ ...ROUTING_ENV, INQUIRY_RATE_LIMIT: '3/10m' });
+
+  test('when an address has sent an inquiry and booked twice, then its next booking is 429 and nothing changes', async () => {
+    const { t } = app;
+    const lead = await newLead(t);
+    await bookJson(t, lead.token, FIRST_SLOT).expect(201);
+    await request(t.app).post('/callbacks').type('form').send({ lead: lead.token, slot: '2026-11-30T16:00:00.000Z' }).expect(303);
+    const before = await storedCalls(t);
+    const limited = await bookJson(t, lead.token, '2026-11-30T16:30:00.000Z').expect(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    await request(t.app).post('/callbacks').type('form').send({ lead: lead.token, slot: '2026-11-30T16:30:00.000Z' }).expect(429);
+    expect(await storedCalls(t)).toEqual(before);
   });
 });
