@@ -42,6 +42,9 @@ describe('Calls in the staff workspace: the queue, the lead page, the export and
     expect(section).toContain('Mon, Nov 30, 2026, 11:00 AM EST');
     expect(section).toContain('Ada Brooks');
     expect(section).toContain('+12125550147');
+    // The call's mail in the lead's email history, by name.
+    expect(page.text).toContain('Call confirmation to the person');
+    expect(page.text).toContain('Call reminder to the advisor');
     const cancelled = await agent.get(`/admin/leads/${leads.Cancelled!.id}`).set(HTML).expect(200);
     expect(cancelled.text.slice(cancelled.text.indexOf('id="call-title"'))).toContain('Cancelled');
   });
