@@ -4,11 +4,15 @@ import path from 'node:path';
 import express from 'express';
 import { createArticleCache, createArticleRepository } from './articles';
 import { articleRouter } from './articles/http';
+import { createAdvisorAssignment } from './advisors';
+import { createCallbackBooking, createCallTokens } from './callbacks';
+import { callbackRouter, callOfferForThanks } from './callbacks/http';
+import { createOutboxRepository } from './outbox';
 import type { Config } from './config/config';
 import { healthRouter } from './health/http';
 import { consentDisclosure, createFormTokens, createIdempotencyKeys, createInquiryMetrics, createSubmitInquiry } from './inquiries';
-import { createArticleForm, inquiryApiRouter, inquiryFormRouter } from './inquiries/http';
-import { createLeadRepository } from './leads';
+import { createArticleForm, inquiryApiRouter, inquiryFormRouter, sameOrigin } from './inquiries/http';
+import { createLeadCallees, createLeadRepository } from './leads';
 import { bannerHoursLabel, createOfficeBanner, hoursLabel } from './office-hours';
 import { officeHoursRouter } from './office-hours-api/http';
 import { accessLog } from './platform/access-log';
@@ -93,6 +97,17 @@ export function buildApp(deps: AppDeps): express.Express {
     },
   });
 
+  // Calls from an advisor (SPEC §11); CALLBACKS=off: no offer on the thanks page, and their routes answer 404.
+  const callTokens = createCallTokens(config.sessionSecret);
+  const advisorAssignment = createAdvisorAssignment();
+  const callbackBooking = config.callbacks.enabled
+    ? createCallbackBooking({
+        db, clock, logger, officeHours: config.officeHours, rules: config.callbacks,
+        callees: createLeadCallees(db), advisors: advisorAssignment, outbox: createOutboxRepository(db),
+      })
+    : null;
+  const callOffer = callbackBooking ? callOfferForThanks({ booking: callbackBooking, tokens: callTokens, clock, officeHours: config.officeHours, baseUrl: config.baseUrl }) : undefined;
+
   // Article pages first: they are most of the traffic.
   app.use(
     articleRouter({
@@ -107,14 +122,22 @@ export function buildApp(deps: AppDeps): express.Express {
     inquiryFormRouter({
       baseUrl: config.baseUrl, admissionsPhone: config.admissionsPhone, officeHours: config.officeHours, clock, logger,
       submitInquiry, programs, articles: renderedArticles, formTokens, consent, renderPage, metrics: inquiryMetrics, rateLimit: inquiryRateLimit,
+      callOffer,
     }),
   );
   app.use(
     inquiryApiRouter({
       baseUrl: config.baseUrl, clock, logger, submitInquiry, idempotencyKeys: createIdempotencyKeys(db), formTokens, metrics: inquiryMetrics,
       rateLimit: inquiryRateLimit,
+      leadToken: callbackBooking ? (leadId) => callTokens.issueLeadToken(leadId, clock.now()) : undefined,
     }),
   );
+  if (callbackBooking) {
+    app.use(callbackRouter({
+      db, baseUrl: config.baseUrl, officeHours: config.officeHours, clock, logger, booking: callbackBooking, tokens: callTokens,
+      advisors: advisorAssignment, renderPage, rateLimit: inquiryRateLimit, sameOrigin: sameOrigin(config.baseUrl, logger),
+    }));
+  }
   app.use(healthRouter({ db, metrics, drain: deps.drain }));
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
 

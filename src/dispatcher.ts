@@ -1,8 +1,9 @@
 import type { Registry } from 'prom-client';
 import { createAdvisorAssignment } from './advisors';
 import { createAuditLog, DISPATCHER_ACTOR } from './audit';
+import { createCallMail, createCallTokens } from './callbacks';
 import type { Config } from './config/config';
-import { createLeadAssignment, createLeadRepository } from './leads';
+import { createLeadAssignment, createLeadCallees, createLeadRepository } from './leads';
 import { createDispatcher, createEmailContent, createLeadRouting, createNotificationMetrics, type Dispatcher } from './notifications';
 import { createOutboxRepository } from './outbox';
 import type { Clock } from './platform/clock';
@@ -63,5 +64,18 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     metrics: createNotificationMetrics(deps.registry, () => outbox.countPending()),
     routing,
     assignments: { states: (ids) => leadAssignment.states(ids), advisors: (ids) => advisors.contacts(db.pool, ids) },
+    // Queued call mail is still sent with CALLBACKS=off: it was promised before the switch.
+    calls: createCallMail({
+      db,
+      officeHours: config.officeHours,
+      siteName: config.siteName,
+      admissionsPhone: config.admissionsPhone,
+      baseUrl: config.baseUrl,
+      mailFrom: config.mailFrom,
+      admissionsEmail: config.admissionsEmail,
+      callees: createLeadCallees(db),
+      advisors,
+      tokens: createCallTokens(config.sessionSecret),
+    }),
   });
 }

@@ -86,6 +86,23 @@
     });
   });
 
+  // Call times are shown in the office's zone; where the visitor's own zone
+  // differs, each time also gets the visitor's local time beside it.
+  var offer = document.querySelector('.call-offer[data-office-zone]');
+  var localZone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (offer && localZone && localZone !== offer.getAttribute('data-office-zone')) {
+    var local = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+    var zoneName = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date()).filter(function (part) { return part.type === 'timeZoneName'; })[0];
+    var hint = offer.querySelector('#call-slots-hint');
+    if (hint) hint.appendChild(document.createTextNode(' Your own time' + (zoneName ? ' (' + zoneName.value + ')' : '') + ' is in brackets.'));
+    Array.prototype.forEach.call(offer.querySelectorAll('.call-slot time[datetime]'), function (time) {
+      var note = document.createElement('span');
+      note.className = 'call-slot__local';
+      note.textContent = '(' + local.format(new Date(time.getAttribute('datetime'))) + ')';
+      time.parentNode.appendChild(note);
+    });
+  }
+
   // Back to a page kept in the browser's memory: it can be sent again.
   window.addEventListener('pageshow', function (event) {
     if (!event.persisted) return;

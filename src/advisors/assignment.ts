@@ -70,6 +70,23 @@ export function createAdvisorAssignment() {
       });
     },
 
+    /**
+     * Advisors eligible for a program now (enabled, available, advising it),
+     * in round-robin order: least recently assigned first, then oldest account.
+     * Calls (SPEC §11) read this to know how many places a slot holds and who calls.
+     */
+    async eligibleFor(db: Queryable, programCode: string): Promise<AdvisorCandidate[]> {
+      const { rows } = await db.query<AdvisorCandidate>({
+        name: 'frontdesk-advisors-eligible-for',
+        text: `SELECT id::text AS id, programs, last_assigned_at AS "lastAssignedAt", created_at AS "createdAt"
+                 FROM staff_users
+                WHERE disabled_at IS NULL AND available AND (cardinality(programs) = 0 OR $1 = ANY(programs))
+                ORDER BY last_assigned_at NULLS FIRST, created_at, id`,
+        values: [programCode],
+      });
+      return rows;
+    },
+
     /** Names and addresses of these advisors (disabled ones included: their leads still name them). */
     async contacts(db: Queryable, ids: string[]): Promise<Map<string, AdvisorContact>> {
       const unique = [...new Set(ids)];

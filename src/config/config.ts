@@ -107,6 +107,23 @@ const environmentSchema = z.object({
   ESCALATION: z.enum(['notify', 'reassign', 'off'], { error: 'must be "notify", "reassign" or "off"' }).default('notify'),
   ESCALATION_EMAIL: emailList.optional(),
   DRAIN_SECONDS: wholeSeconds.default(5),
+  CALLBACKS: onOff.default(true),
+  CALLBACK_SLOT_MINUTES: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of minutes from 5 to 240 (e.g. 15)')
+    .transform(Number)
+    .refine((minutes) => minutes >= 5 && minutes <= 240, 'must be a whole number of minutes from 5 to 240 (e.g. 15)')
+    .default(15),
+  CALLBACK_DAYS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of open days from 1 to 30 (e.g. 5)')
+    .transform(Number)
+    .refine((days) => days >= 1 && days <= 30, 'must be a whole number of open days from 1 to 30 (e.g. 5)')
+    .default(5),
+  CALLBACK_NOTICE: duration.default(30 * 60_000),
+  CALLBACK_REMINDER: duration.default(10 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -139,6 +156,17 @@ export interface Config {
   readonly escalationEmail: readonly string[];
   /** After SIGTERM: how long /readyz answers 503 while requests are still served, before the server closes. */
   readonly drainSeconds: number;
+  /** Call-back requests and booked calls (SPEC §11). */
+  readonly callbacks: {
+    readonly enabled: boolean;
+    readonly slotMs: number;
+    /** How many open office days ahead slots are offered. */
+    readonly days: number;
+    /** The earliest bookable slot starts at least this long from now. */
+    readonly noticeMs: number;
+    /** The advisor's reminder goes out this long before a booked call. */
+    readonly reminderMs: number;
+  };
 }
 
 /** Parses an environment (process.env by default). Throws ConfigError. */
@@ -187,6 +215,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     escalation: values.ESCALATION,
     escalationEmail: Object.freeze(values.ESCALATION_EMAIL ?? values.ADMISSIONS_EMAIL),
     drainSeconds: values.DRAIN_SECONDS,
+    callbacks: Object.freeze({
+      enabled: values.CALLBACKS,
+      slotMs: values.CALLBACK_SLOT_MINUTES * 60_000,
+      days: values.CALLBACK_DAYS,
+      noticeMs: values.CALLBACK_NOTICE,
+      reminderMs: values.CALLBACK_REMINDER,
+    }),
   });
 }
 

@@ -19,16 +19,12 @@ export interface ApiRouteDeps {
   metrics: InquiryMetrics;
   /** Shared with the form: every inquiry from an IP counts in one window. */
   rateLimit: RequestHandler;
+  /** With CALLBACKS=on: the signed token that books a call for the lead (GET /api/callback-slots, POST /api/callbacks). */
+  leadToken?: (leadId: string) => string;
 }
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
-/** The 201 body, also what an Idempotency-Key replays. */
-const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
-  id: leadId,
-  status: 'new',
-  notifyAdmissionsAt: notifyAdmissionsAt?.toISOString() ?? null,
-});
 
 /**
  * POST /api/inquiries: JSON in, 201 `{ id, status, notifyAdmissionsAt }` out,
@@ -37,6 +33,14 @@ const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
  */
 export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
   const router = express.Router();
+
+  /** The 201 body, also what an Idempotency-Key replays. */
+  const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
+    id: leadId,
+    status: 'new',
+    notifyAdmissionsAt: notifyAdmissionsAt?.toISOString() ?? null,
+    ...(deps.leadToken ? { leadToken: deps.leadToken(leadId) } : {}),
+  });
 
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!req.is('application/json')) throw errors.unsupportedMediaType();

@@ -28,6 +28,13 @@ export interface FormRouteDeps {
   metrics: InquiryMetrics;
   /** Shared with the API: every inquiry from an IP counts in one window. */
   rateLimit: RequestHandler;
+  /** With CALLBACKS=on: the thanks page's call offer (SPEC §11), wired by app.ts. */
+  callOffer?: {
+    /** After an inquiry is stored: lets the thanks page know whose it was. */
+    remember(res: Response, leadId: string): void;
+    /** The offer's view model, or null when there is none to show. */
+    forThanksPage(req: Request): Promise<Record<string, unknown> | null>;
+  };
 }
 
 type FormOptions = Omit<Parameters<typeof formModel>[0], 'formToken' | 'programs' | 'consent' | 'body'>;
@@ -80,6 +87,7 @@ export function inquiryFormRouter(deps: FormRouteDeps): express.Router {
         ...sender(req),
       });
       if (result.outcome === 'invalid') return showFormAgain(res, 422, body, { issues: result.issues });
+      if (result.outcome !== 'spam') deps.callOffer?.remember(res, result.lead.id);
       res.redirect(303, '/inquiries/thanks');
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
@@ -102,9 +110,10 @@ export function inquiryFormRouter(deps: FormRouteDeps): express.Router {
     submitForm,
   );
 
-  router.get('/inquiries/thanks', (_req, res) => {
+  router.get('/inquiries/thanks', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    deps.renderPage(res, 'inquiries/thanks', { title: 'Thank you', replyExpectation: replyExpectation(deps.officeHours, deps.clock.now()) });
+    const callOffer = (await deps.callOffer?.forThanksPage(req)) ?? null;
+    deps.renderPage(res, 'inquiries/thanks', { title: 'Thank you', replyExpectation: replyExpectation(deps.officeHours, deps.clock.now()), callOffer });
   });
 
   return router;

@@ -2,3 +2,4 @@
 export { inquiryFormRouter, type FormRouteDeps } from './form-routes';
 export { inquiryApiRouter, type ApiRouteDeps } from './api-routes';
 export { createArticleForm } from './inquiry-form';
+export { sameOrigin } from './inquiry-guards';

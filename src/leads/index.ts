@@ -23,5 +23,6 @@ export { EXPORT_COLUMNS, EXPORT_KEYS, csvCopyStatement, ndjsonQuery, type Export
 export { PAGE_SIZE, type AwaitingLead, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export type { LeadTransaction, PrismaTransaction, StatusChange } from './lead-repository';
 export { createLeadAssignment, type LeadAssignment, type LeadAssignmentState, type Routed, type UnroutedLead } from './lead-assignment';
-export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange } from './lead-statistics';
+export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange, type CallFigures } from './lead-statistics';
 export { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_NOTE_MAX, type ContactChannel, type ContactOutcome, type NewContact, type FirstResponse, type LoggedContact, type LeadContactEntry } from './lead-contacts';
+export { createLeadCallees, type LeadCallee, type LeadCallees } from './lead-callee';

@@ -52,6 +52,8 @@ export const EXPORT_COLUMNS: ReadonlyArray<readonly [key: string, sql: string, k
   ['respondBy', 'l.respond_by', 'timestamp'],
   ['firstResponseAt', 'l.first_response_at', 'timestamp'],
   ['responseSeconds', 'l.response_seconds', 'number'],
+  // The lead's booked call (SPEC §11): when it is; empty without one or once cancelled.
+  ['callbackAt', `(SELECT cb.scheduled_for FROM callbacks cb WHERE cb.lead_id = l.id AND cb.status = 'booked')`, 'timestamp'],
 ];
 
 export const EXPORT_KEYS = EXPORT_COLUMNS.map(([key]) => key);

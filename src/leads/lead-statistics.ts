@@ -53,6 +53,33 @@ export interface SpeedReport {
   programs: ProgramFigures[];
 }
 
+/**
+ * Calls from an advisor (SPEC §11) booked for a time in the range (not
+ * cancelled, spam left out):
+ * - onTime: a call contact was logged on the lead after the booking and no
+ *   later than the call's end (its time + CALLBACK_SLOT_MINUTES; for "call me
+ *   now", the request + the slot length);
+ * - missed: the call's end has passed without such a contact (a call logged
+ *   later counts as missed: the person waited in vain at the time they chose);
+ * - upcoming: neither yet.
+ */
+export interface CallFigures {
+  booked: number;
+  onTime: number;
+  missed: number;
+  upcoming: number;
+}
+
+export const CALLS_SQL = `
+  SELECT count(*)::int AS booked,
+         count(*) FILTER (WHERE made)::int AS "onTime",
+         count(*) FILTER (WHERE NOT made AND ends_at <= $3::timestamptz)::int AS missed
+    FROM (SELECT cb.ends_at,
+                 EXISTS (SELECT 1 FROM lead_contacts c
+                          WHERE c.lead_id = cb.lead_id AND c.channel = 'call' AND c.at >= cb.booked_at AND c.at <= cb.ends_at) AS made
+            FROM callbacks cb JOIN leads l ON l.id = cb.lead_id
+           WHERE cb.status = 'booked' AND cb.scheduled_for >= $1::timestamptz AND cb.scheduled_for < $2::timestamptz AND l.status <> 'spam') AS calls`;
+
 /** Non-spam arrivals counted per office-local date and time-of-day bucket. */
 export interface ArrivalBucket {
   /** Local date in the office zone, YYYY-MM-DD. */
@@ -154,6 +181,13 @@ export function createLeadStatistics(db: Database) {
         .map((row) => ({ code: row.key!, name: row.name!, level: row.level!, ...figures(row) }))
         .sort((a, b) => b.leads - a.leads || a.code.localeCompare(b.code));
       return { totals: figures(totals), advisors, programs };
+    },
+
+    /** Calls booked for a time in `range`, made on time and missed as of `now` (see CallFigures). */
+    async calls(range: StatisticsRange, now: Date): Promise<CallFigures> {
+      const { rows } = await db.pool.query<Omit<CallFigures, 'upcoming'>>(CALLS_SQL, [range.from.toISOString(), range.until.toISOString(), now.toISOString()]);
+      const { booked, onTime, missed } = rows[0] ?? { booked: 0, onTime: 0, missed: 0 };
+      return { booked, onTime, missed, upcoming: booked - onTime - missed };
     },
 
     /**

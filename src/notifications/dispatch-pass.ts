@@ -1,7 +1,7 @@
 import type { AdvisorContact } from '../advisors';
 import type { LeadAssignmentState } from '../leads';
 import { isOpen, officeTimeBetween, type OfficeHours } from '../office-hours';
-import type { ClaimedNotification, OutboxRepository } from '../outbox';
+import { CALL_NOTIFICATION_KINDS, type ClaimedNotification, type OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { isPermanentMailError, type Mailer, type OutgoingMail } from '../platform/mailer';
@@ -28,6 +28,14 @@ export interface SendingDeps {
   metrics: NotificationMetrics;
   /** Assigns leads as their admissions mail becomes due (SPEC §10); without it nothing is routed nor escalated. */
   routing?: LeadRouting;
+  /**
+   * Mail about calls (SPEC §11), built with the call held as it was queued:
+   * `work` gets null when the call has moved or been cancelled since.
+   * Without it, call mail stays queued.
+   */
+  calls?: {
+    whileCurrent<T>(row: ClaimedNotification, work: (mail: OutgoingMail | null) => Promise<T>): Promise<T>;
+  };
   /** Where leads stand and who their advisors are, for escalations and advisors' digests. */
   assignments?: {
     states(leadIds: string[]): Promise<Map<string, LeadAssignmentState>>;
@@ -180,6 +188,23 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
     }
   }
 
+  /**
+   * Mail about calls, at any hour: a reminder is due at its own time, not at
+   * the next opening. A row whose call moved or was cancelled since it was
+   * queued is cancelled, never sent.
+   */
+  async function sendCalls(rows: ClaimedNotification[], pass: Pass) {
+    if (!deps.calls) return;
+    for (const row of rows) {
+      await deps.calls.whileCurrent(row, async (mail) => {
+        if (mail) return deliver([row], row.kind, () => mail, pass);
+        pass.untried.delete(row.id);
+        await outcomes.write([row.id], () => outbox.markCancelled([row.id], owner));
+        logger.info({ event: 'notification.cancelled', kind: row.kind });
+      });
+    }
+  }
+
   return async function runPass(): Promise<DispatchReport> {
     await outcomes.writeKept();
     const pass: Pass = { report: { sent: 0, retried: 0, failed: 0 }, untried: new Set() };
@@ -191,6 +216,7 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
 
     try {
       await sendEach(await claim(['autoreply'], false), pass);
+      if (deps.calls) await sendCalls(await claim([...CALL_NOTIFICATION_KINDS], false), pass);
       if (isOpen(deps.officeHours, deps.clock.now())) {
         const open = await claim(['admissions'], false);
         await deps.routing?.routeDue(open.map((row) => ({ leadId: row.leadId, dueAt: row.scheduledAt })));

@@ -17,6 +17,10 @@ export {
   genericZoneName,
   zoneAbbreviation,
   formatOfficeTime,
+  officeClockTime,
+  officeDayLabel,
+  officeDate,
+  officeDayBounds,
   bannerStatus,
   replyExpectation,
   type BannerStatus,
@@ -24,3 +28,4 @@ export {
 export { officeStatus, type OfficeStatus } from './office-status';
 export { createOfficeState, type OfficeState } from './office-state';
 export { createOfficeBanner, type OfficeBanner } from './office-banner';
+export { callSlots, findCallSlot, type CallSlot, type SlotRules } from './call-slots';

@@ -43,6 +43,27 @@ export function formatOfficeTime(office: OfficeHours, at: Date): string {
   return `${local.toFormat('ccc, LLL d, yyyy, h:mm a')} ${shortZoneName(local)}`;
 }
 
+/** "9:15 AM EST": a time of day in the office zone, named as it is on that date. */
+export function officeClockTime(office: OfficeHours, at: Date): string {
+  return clockTime(inZone(office, at));
+}
+
+/** "Monday, November 30" (with the year when it is not `now`'s): a date in the office zone. */
+export function officeDayLabel(office: OfficeHours, at: Date, now: Date = at): string {
+  return longDate(inZone(office, now), inZone(office, at));
+}
+
+/** The office-local day holding `at`, as instants: [its midnight, the next midnight). */
+export function officeDayBounds(office: OfficeHours, at: Date): { start: Date; end: Date } {
+  const day = inZone(office, at).startOf('day');
+  return { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
+}
+
+/** "2026-11-30": the office-local date of an instant. */
+export function officeDate(office: OfficeHours, at: Date): string {
+  return inZone(office, at).toISODate() ?? '';
+}
+
 export interface BannerStatus {
   open: boolean;
   text: string;

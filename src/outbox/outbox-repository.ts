@@ -1,7 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, SqlTransaction } from '../platform/database';
 
-export type NotificationKind = 'admissions' | 'autoreply' | 'escalation';
+export type NotificationKind = 'admissions' | 'autoreply' | 'escalation' | CallNotificationKind;
+
+/** Mail about a call (SPEC §11): due at its own time, never held for office hours. */
+export type CallNotificationKind = 'callback_confirmation' | 'callback_now' | 'callback_reminder' | 'callback_cancelled';
+export const CALL_NOTIFICATION_KINDS: readonly CallNotificationKind[] = Object.freeze(['callback_confirmation', 'callback_now', 'callback_reminder', 'callback_cancelled']);
 
 export interface ClaimedNotification {
   id: string;
@@ -10,6 +14,9 @@ export interface ClaimedNotification {
   digest: boolean;
   attempts: number;
   scheduledAt: Date;
+  /** The call a callback_* row is about, and the call's sequence when it was queued. */
+  callbackId: string | null;
+  callbackSequence: number | null;
 }
 
 export const OUTBOX_CHANNEL = 'frontdesk_outbox';
@@ -59,6 +66,42 @@ export function createOutboxRepository(db: Database) {
       });
     },
 
+    /** Queues mail about a call inside the transaction that books, moves or cancels it; wakes dispatchers as `queue` does (a reminder due later wakes nobody). */
+    async queueForCall(tx: SqlTransaction, rows: Array<{ leadId: string; callbackId: string; callbackSequence: number; kind: CallNotificationKind; dueAt: Date }>): Promise<void> {
+      if (rows.length === 0) return;
+      await tx.query({
+        name: 'frontdesk-queue-call-notifications',
+        text: `WITH queued AS (
+           INSERT INTO notifications (id, lead_id, kind, digest, scheduled_at, next_attempt_at, callback_id, callback_sequence)
+           SELECT id, lead_id, kind, false, due_at, due_at, callback_id, callback_sequence
+             FROM unnest($1::uuid[], $2::uuid[], $3::notification_kind[], $4::timestamptz[], $5::uuid[], $6::int[])
+                  AS t(id, lead_id, kind, due_at, callback_id, callback_sequence)
+           RETURNING next_attempt_at AS due_at
+         )
+         SELECT pg_notify($7, '') FROM queued WHERE due_at <= clock_timestamp() LIMIT 1`,
+        values: [
+          rows.map(() => uuidv7()), rows.map((row) => row.leadId), rows.map((row) => row.kind), rows.map((row) => row.dueAt),
+          rows.map((row) => row.callbackId), rows.map((row) => row.callbackSequence), OUTBOX_CHANNEL,
+        ],
+      });
+    },
+
+    /**
+     * Cancels a call's pending rows of these kinds (a moved or cancelled
+     * call's reminder). A row a dispatcher is sending at this moment is not
+     * touched here: the dispatcher checks the call's sequence under a lock
+     * before it sends (see the dispatch pass), and this runs while the
+     * caller holds the call's row.
+     */
+    async cancelForCall(tx: SqlTransaction, callbackId: string, kinds: CallNotificationKind[]): Promise<void> {
+      await tx.query({
+        name: 'frontdesk-cancel-call-notifications',
+        text: `UPDATE notifications SET status = 'cancelled', lease_owner = NULL, lease_until = NULL
+                WHERE callback_id = $1 AND status = 'pending' AND kind::text = ANY($2::text[])`,
+        values: [callbackId, kinds],
+      });
+    },
+
     /**
      * Claims up to `limit` due rows of the given kinds: SKIP LOCKED lets
      * concurrent dispatchers take different rows, and the lease lets another
@@ -80,7 +123,8 @@ export function createOutboxRepository(db: Database) {
                  LIMIT ${limit}
                  FOR UPDATE SKIP LOCKED) AS due
          WHERE n.id = due.id
-        RETURNING n.id, n.lead_id AS "leadId", n.kind::text AS kind, n.digest, n.attempts, n.scheduled_at AS "scheduledAt"`;
+        RETURNING n.id, n.lead_id AS "leadId", n.kind::text AS kind, n.digest, n.attempts, n.scheduled_at AS "scheduledAt",
+                  n.callback_id::text AS "callbackId", n.callback_sequence AS "callbackSequence"`;
     },
 
     /** Marks rows sent, if this owner still holds their lease. Returns how many it marked. */

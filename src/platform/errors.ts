@@ -18,6 +18,7 @@
  *     errors.invalidAvailability()        400 invalid_availability  `available` that is not yes or no
  *     errors.unknownPrograms(codes)       400 unknown_programs   advisor programs that are not in the catalogue
  *     errors.advisorDisabled()            400 advisor_disabled   making a disabled account available
+ *     errors.invalidLeadToken()           400 invalid_lead_token a call booked with a missing, forged or expired lead token
  *     errors.unauthenticated()            401 unauthenticated    staff routes without a session or token
  *     errors.invalidToken()               401 invalid_token      a bad `Authorization: Bearer` token
  *     errors.forbidden()                  403 forbidden          admin-only pages
@@ -30,6 +31,8 @@
  *     errors.unsupportedEncoding()        415 unsupported_encoding
  *     errors.validationFailed(issues)     422 validation_failed  per-field issues; the body has no message
  *     errors.idempotencyKeyReused()       422 idempotency_key_reused
+ *     errors.slotNotOffered(slots, why)   422 slot_not_offered   a call time that is not one of the offered slots (body: `slots`)
+ *     errors.slotFull(slots)              409 slot_full          the last place in the slot went meanwhile (body: `slots`)
  *     errors.rateLimited()                429 rate_limited
  *     errors.internal()                   500 internal_error     what every unexpected error becomes
  *     errors.serviceUnavailable(message?) 503 service_unavailable
@@ -64,6 +67,8 @@ export interface ErrorIssue {
 /** An operational HTTP error: what went wrong (`code`), the answer (`status`), a message for people, and per-field `issues`. */
 export class AppError extends Error {
   readonly issues: ErrorIssue[] | undefined;
+  /** More of the body, for the few errors whose answer carries data (the fresh slots of a 409). */
+  readonly extra: Record<string, unknown> | undefined;
 
   // Built by the catalogue below; a new kind of error gets an entry there, not a `new AppError` at the throw site.
   constructor(
@@ -71,11 +76,12 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     issues?: ErrorIssue[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; extra?: Record<string, unknown> },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.issues = issues;
+    this.extra = options?.extra;
   }
 }
 
@@ -84,10 +90,14 @@ export const isAppError = (error: unknown): error is AppError => error instanceo
 /** A catalogue entry: a function that builds the error, carrying the code and status it always has. */
 type Entry<A extends unknown[]> = ((...args: A) => AppError) & { readonly code: string; readonly status: number };
 
-function entry<A extends unknown[]>(code: string, status: number, describe: (...args: A) => { message: string; issues?: ErrorIssue[]; cause?: unknown }): Entry<A> {
+function entry<A extends unknown[]>(
+  code: string,
+  status: number,
+  describe: (...args: A) => { message: string; issues?: ErrorIssue[]; cause?: unknown; extra?: Record<string, unknown> },
+): Entry<A> {
   const build = (...args: A) => {
-    const { message, issues, cause } = describe(...args);
-    return new AppError(code, status, message, issues, cause === undefined ? undefined : { cause });
+    const { message, issues, cause, extra } = describe(...args);
+    return new AppError(code, status, message, issues, cause === undefined && extra === undefined ? undefined : { cause, extra });
   };
   return Object.assign(build, { code, status });
 }
@@ -120,6 +130,10 @@ export const errors = {
     issues: [{ path: 'programs', message: 'Unknown program' }],
   })),
   advisorDisabled: entry('advisor_disabled', 400, () => ({ message: 'This account is disabled, so it cannot take leads. Nothing was changed.' })),
+  invalidLeadToken: entry('invalid_lead_token', 400, () => ({
+    message: 'This link to book a call is not one we issued, or it is more than 7 days old. Send your question again, or call us.',
+    issues: [{ path: 'lead', message: 'Unknown or expired lead token' }],
+  })),
   invalidFormToken: entry('invalid_form_token', 400, () => ({ message: 'formToken is not one we issued, or it is more than 24 hours old. Fetch the form again.' })),
 
   unauthenticated: entry('unauthenticated', 401, () => ({ message: 'Sign in at /admin/login, or send an API token as Authorization: Bearer <token>.' })),
@@ -138,6 +152,16 @@ export const errors = {
   validationFailed: entry('validation_failed', 422, (issues: ErrorIssue[]) => ({ message: 'Some fields are missing or not valid.', issues })),
   idempotencyKeyReused: entry('idempotency_key_reused', 422, () => ({ message: 'This Idempotency-Key was already used with a different inquiry.' })),
 
+  slotNotOffered: entry('slot_not_offered', 422, (slots: unknown[] = [], why: string = 'That time is not one we offer. Please choose one of the times listed.') => ({
+    message: why,
+    issues: [{ path: 'slot', message: why }],
+    extra: { slots },
+  })),
+  slotFull: entry('slot_full', 409, (slots: unknown[] = []) => ({
+    message: 'That time was just taken. Please choose another.',
+    extra: { slots },
+  })),
+
   rateLimited: entry('rate_limited', 429, () => ({ message: 'You have sent several questions in a short time. Please wait a few minutes and try again, or call us.' })),
 
   internal: entry('internal_error', 500, () => ({ message: 'Something went wrong on our side. Please try again.' })),
@@ -148,6 +172,7 @@ export interface ErrorBody {
   error: string;
   message?: string;
   issues?: ErrorIssue[];
+  [extra: string]: unknown;
 }
 
 // The 422 body has been { error, issues } since the first release (docs/http-api.md): the issues are the message.
@@ -159,6 +184,7 @@ export function errorBody(error: AppError): ErrorBody {
     error: error.code,
     ...(WITHOUT_MESSAGE.has(error.code) ? {} : { message: error.message }),
     ...(error.issues ? { issues: error.issues } : {}),
+    ...error.extra,
   };
 }
 

@@ -17,6 +17,8 @@ export interface OutgoingMail {
   html: string;
   /** Our own headers, for tracing a message back to its outbox rows. */
   headers?: Record<string, string>;
+  /** Files sent along (a call's iCalendar entry). */
+  attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 
 export interface Mailer {

@@ -1,8 +1,9 @@
 import express from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config';
-import { createAdvisorRepository } from '../advisors';
-import { createLeadRepository, createLeadStatistics } from '../leads';
+import { createAdvisorAssignment, createAdvisorRepository } from '../advisors';
+import { createCallbackReads } from '../callbacks';
+import { createLeadCallees, createLeadRepository, createLeadStatistics } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
 import { errors } from '../platform/errors';
@@ -83,8 +84,9 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   const staffIdByEmail = async (email: string) => (await users.findByEmail(email))?.id ?? null;
   const responseMetrics = deps.metricsRegistry ? createResponseMetrics(deps.metricsRegistry, () => leads.countAwaiting(clock.now())) : undefined;
   router.use(exportRouter({ exporter: createLeadExporter({ pool, connectionString: databaseUrl, logger }), audit, officeHours: config.officeHours, clock, logger, staffIdByEmail }));
-  router.use(queueRouter({ leads, officeHours: config.officeHours, clock, renderStaffPage }));
-  router.use(leadRouter({ leads, programs, audit, officeHours: config.officeHours, clock, logger, renderStaffPage, staffIdByEmail, responseMetrics }));
+  const calls = createCallbackReads({ db, callees: createLeadCallees(db), advisors: createAdvisorAssignment() });
+  router.use(queueRouter({ leads, calls, officeHours: config.officeHours, clock, renderStaffPage }));
+  router.use(leadRouter({ leads, calls, programs, audit, officeHours: config.officeHours, clock, logger, renderStaffPage, staffIdByEmail, responseMetrics }));
   router.use(auditRouter({ audit, renderStaffPage }));
   const advisors = createAdvisorRepository(db);
   router.use(availabilityRouter({ advisors, audit, logger }));

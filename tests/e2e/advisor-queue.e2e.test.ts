@@ -23,6 +23,7 @@ describe('My queue and the contact form, keyboard only', () => {
   let sink: SmtpSink;
   let browser: Browser;
   const ids: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -31,7 +32,9 @@ describe('My queue and the contact form, keyboard only', () => {
     for (const lead of LEADS) {
       const response = await fetch(`${app.url}/api/inquiries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...lead, consent: true }) });
       expect(response.status).toBe(201);
-      ids[lead.firstName] = ((await response.json()) as { id: string }).id;
+      const body = (await response.json()) as { id: string; leadToken: string };
+      ids[lead.firstName] = body.id;
+      tokens[lead.firstName] = body.leadToken;
     }
     const db = new Client({ connectionString: app.databaseUrl });
     await db.connect();
@@ -40,9 +43,13 @@ describe('My queue and the contact form, keyboard only', () => {
                              due_at = now() - $3::interval, respond_by = now() - $3::interval + interval '15 minutes' WHERE id = $2`;
       await db.query(assign, [ADVISOR.email, ids.Sam, '5 minutes']); // 10 minutes left
       await db.query(assign, [ADVISOR.email, ids.Olu, '40 minutes']); // 25 minutes late
+      // Riley takes leads now, so Sam's "call me now" goes to Riley and shows under today's calls.
+      await db.query('UPDATE staff_users SET available = true WHERE email = $1', [ADVISOR.email]);
     } finally {
       await db.end();
     }
+    const call = await fetch(`${app.url}/api/callbacks`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lead: tokens.Sam, slot: 'now' }) });
+    expect(call.status).toBe(201);
     browser = await openBrowser({ viewport: 'laptop' });
   });
   afterAll(async () => {
@@ -72,6 +79,9 @@ describe('My queue and the contact form, keyboard only', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^Olu Overdue\t.*Overdue: 2\d min late \(office time\)$/s);
     expect(rows[1]).toMatch(/^Sam Soon\t.*\d+ min of office time left$/s);
+    const calls = await page.locator('.calls-table tbody tr').allInnerTexts();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/Sam Soon\t\+16465550123\t.*\tCall now$/s);
     await audit('my queue');
     await screenshot('admin-queue-laptop-light');
   });
@@ -119,6 +129,18 @@ describe('My queue and the contact form, keyboard only', () => {
     const rows = await page.locator('.queue-table tbody tr').allInnerTexts();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(/^Sam Soon/);
+  });
+
+  test('when the advisor opens the lead who asked to be called now, then its page shows the call-back: when, who calls, the number', async () => {
+    const { page, audit, screenshot } = browser;
+    await tabTo(page, `.calls-table a[href="/admin/leads/${ids.Sam}"]`);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    const callBack = await page.locator('section[aria-labelledby="call-title"]').innerText();
+    expect(callBack).toMatch(/asked to be called now/);
+    expect(callBack).toContain('Riley Advisor');
+    expect(callBack).toContain('+16465550123');
+    await audit('lead page with a call-back');
+    await screenshot('admin-lead-call-laptop-light');
   });
 });
 

@@ -10,7 +10,7 @@ const ADMIN = { email: 'avery.admin@college.test', name: 'Avery Admin', password
 const EXPORT_COLUMNS = [
   'id', 'createdAt', 'firstName', 'lastName', 'email', 'phone', 'postalCode', 'program', 'educationLevel', 'message',
   'status', 'article', 'utmSource', 'utmMedium', 'utmCampaign', 'referrer', 'consentAt', 'duplicateOf', 'notifiedAt',
-  'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds',
+  'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds', 'callbackAt',
 ];
 
 const LEADS = [

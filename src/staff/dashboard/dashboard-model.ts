@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { openPeriods, stackedBarChart, summariseArrivals, datesBetween, weekHeatmap, type ArrivalCount, type ArrivalSummary } from '../../insights';
 import { hoursLabel, type OfficeHours } from '../../office-hours';
-import type { SpeedFigures, SpeedReport } from '../../leads';
+import type { CallFigures, SpeedFigures, SpeedReport } from '../../leads';
 
 const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -14,7 +14,7 @@ export function withShare<T extends SpeedFigures>(figures: T): T & { withinTarge
 }
 
 /** What /admin/dashboard.json answers (docs/http-api.md). */
-export function dashboardJson(input: { from: Date; until: Date; now: Date; office: OfficeHours; targetSeconds: number; report: SpeedReport; arrivals: ArrivalSummary }) {
+export function dashboardJson(input: { from: Date; until: Date; now: Date; office: OfficeHours; targetSeconds: number; report: SpeedReport; arrivals: ArrivalSummary; calls: CallFigures }) {
   const { report, arrivals } = input;
   return {
     from: input.from.toISOString(),
@@ -25,6 +25,7 @@ export function dashboardJson(input: { from: Date; until: Date; now: Date; offic
     totals: withShare(report.totals),
     advisors: report.advisors.map((advisor) => withShare(advisor)),
     programs: report.programs.map((program) => withShare(program)),
+    calls: input.calls,
     charts: {
       leadsPerDay: arrivals.days,
       arrivalsByHour: { days: DAY_LABELS, counts: arrivals.byHour },

@@ -31,12 +31,13 @@ export function dashboardRouter(deps: DashboardRouteDeps): express.Router {
   async function figures(query: Record<string, unknown>) {
     const now = clock.now();
     const range = parseDashboardRange(query, officeHours.timezone, now);
-    const [report, counts] = await Promise.all([
+    const [report, counts, calls] = await Promise.all([
       deps.statistics.speedToLead(range, now, targetSeconds),
       deps.statistics.arrivals(range, officeHours.timezone, bucketMinutes(officeHours)),
+      deps.statistics.calls(range, now),
     ]);
     const arrivals = summariseArrivalCounts(officeHours, counts, range.from, range.until);
-    return { range, data: dashboardJson({ from: range.from, until: range.until, now, office: officeHours, targetSeconds, report, arrivals }) };
+    return { range, data: dashboardJson({ from: range.from, until: range.until, now, office: officeHours, targetSeconds, report, arrivals, calls }) };
   }
 
   router.get('/admin/dashboard.json', requireStaff, async (req, res) => {

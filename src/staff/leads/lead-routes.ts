@@ -1,3 +1,4 @@
+import type { CallbackReads } from '../../callbacks';
 import express, { type Request, type Response } from 'express';
 import type { OfficeHours } from '../../office-hours';
 import type { Clock } from '../../platform/clock';
@@ -17,6 +18,8 @@ import type { Program, ProgramRepository } from '../../programs';
 
 export interface LeadRouteDeps {
   leads: LeadRepository;
+  /** The lead's call-back (SPEC §11), shown on its page. */
+  calls: Pick<CallbackReads, 'ofLead'>;
   programs: ProgramRepository;
   audit: AuditLog;
   officeHours: OfficeHours;
@@ -126,7 +129,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
   async function renderLead(req: Request, res: Response, id: string, contactForm?: { issues: ErrorIssue[]; echo: ContactEcho }, status = 200) {
     const lead = await leads.find(id);
     if (!lead) throw errors.notFound('There is no lead with this id. It may have been erased.');
-    const [events, contacts] = await Promise.all([deps.audit.forLead(id), leads.contacts(id)]);
+    const [events, contacts, call] = await Promise.all([deps.audit.forLead(id), leads.contacts(id), deps.calls.ofLead(id)]);
     const history = events.filter((event) => event.action === 'lead.status_changed');
     const now = deps.clock.now();
     const awaiting = !lead.firstResponseAt && lead.status === 'new';
@@ -151,6 +154,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
         responseTime: lead.responseSeconds === null ? null : officeMinutes(lead.responseSeconds),
         responseSeconds: lead.responseSeconds,
       },
+      call,
       contacts: contacts.map((contact) => ({ ...contact, channelLabel: CHANNEL_LABELS[contact.channel], outcomeLabel: OUTCOME_LABELS[contact.outcome] })),
       channels: CONTACT_CHANNELS.map((value) => ({ value, label: CHANNEL_LABELS[value] })),
       outcomes: CONTACT_OUTCOMES.map((value) => ({ value, label: OUTCOME_LABELS[value] })),

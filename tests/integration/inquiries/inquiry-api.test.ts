@@ -15,7 +15,7 @@ describe('The JSON API (POST /api/inquiries)', () => {
   test('when the inquiry is valid and the office open, then it answers 201 with the id and admissions is due now', async () => {
     const fields = json(validInquiry({ article: ARTICLE, utm_source: 'partner' }));
     const response = await postJson(t, fields).expect(201);
-    expect(response.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'new', notifyAdmissionsAt: OPEN_MONDAY });
+    expect(response.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'new', notifyAdmissionsAt: OPEN_MONDAY, leadToken: expect.any(String) });
     const lead = await t.db.lead.findUniqueOrThrow({ where: { id: response.body.id }, include: { consent: true } });
     expect(lead).toMatchObject({ email: fields.email, articleSlug: ARTICLE, utmSource: 'partner', status: 'new' });
     expect(lead.consent!.pageUrl).toBe(`http://localhost:3000/articles/${ARTICLE}`);
@@ -136,7 +136,7 @@ describe('The JSON API (POST /api/inquiries)', () => {
   test('when the honeypot is filled, then it answers like success and the lead is stored as spam', async () => {
     const fields = json(validInquiry({ website: 'x' }));
     const response = await postJson(t, fields).expect(201);
-    expect(response.body).toEqual({ id: expect.any(String), status: 'new', notifyAdmissionsAt: OPEN_MONDAY });
+    expect(response.body).toEqual({ id: expect.any(String), status: 'new', notifyAdmissionsAt: OPEN_MONDAY, leadToken: expect.any(String) });
     expect((await t.db.lead.findUniqueOrThrow({ where: { id: response.body.id } })).status).toBe('spam');
   });
 

@@ -9,7 +9,7 @@ import { addStaff, createStaffTestApp, insertLead, issueToken, signIn, type Test
 
 /** SPEC §8, in this order, then the response clock's columns of SPEC §10. */
 const COLUMNS = ['id', 'createdAt', 'firstName', 'lastName', 'email', 'phone', 'postalCode', 'program', 'educationLevel', 'message', 'status', 'article',
-  'utmSource', 'utmMedium', 'utmCampaign', 'referrer', 'consentAt', 'duplicateOf', 'notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds'];
+  'utmSource', 'utmMedium', 'utmCampaign', 'referrer', 'consentAt', 'duplicateOf', 'notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds', 'callbackAt'];
 
 type Lead = Awaited<ReturnType<typeof insertLead>>;
 
@@ -20,7 +20,7 @@ function expectedRow(lead: Lead): Record<string, string> {
     postalCode: lead.postalCode ?? '', program: lead.programCode, educationLevel: lead.educationLevel ?? '', message: lead.message ?? '',
     status: lead.status === 'not_interested' ? 'not-interested' : lead.status, article: lead.articleSlug ?? '', utmSource: lead.utmSource ?? '',
     utmMedium: lead.utmMedium ?? '', utmCampaign: lead.utmCampaign ?? '', referrer: lead.referrer ?? '', consentAt: lead.consent?.consentedAt.toISOString() ?? '',
-    duplicateOf: lead.duplicateOfId ?? '', notifiedAt: '', assignee: '', respondBy: '', firstResponseAt: '', responseSeconds: '',
+    duplicateOf: lead.duplicateOfId ?? '', notifiedAt: '', assignee: '', respondBy: '', firstResponseAt: '', responseSeconds: '', callbackAt: '',
   };
 }
 
@@ -123,7 +123,7 @@ describe('Lead export (/admin/leads/export.csv, .ndjson)', () => {
     expect(objects.map((object) => Object.keys(object))).toEqual([COLUMNS, COLUMNS]);
     const asJson = (lead: Lead) => {
       const row: Record<string, unknown> = expectedRow(lead);
-      for (const key of ['postalCode', 'educationLevel', 'message', 'article', 'utmSource', 'utmMedium', 'utmCampaign', 'referrer', 'consentAt', 'duplicateOf', 'notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds']) if (row[key] === '') row[key] = null;
+      for (const key of ['postalCode', 'educationLevel', 'message', 'article', 'utmSource', 'utmMedium', 'utmCampaign', 'referrer', 'consentAt', 'duplicateOf', 'notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds', 'callbackAt']) if (row[key] === '') row[key] = null;
       return row;
     };
     expect(objects).toEqual([{ ...asJson(first), utmSource: '\t' }, asJson(second)]);

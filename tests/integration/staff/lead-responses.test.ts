@@ -289,13 +289,13 @@ describe('Response clock: contacts, first response, queue, filters, export, metr
       }
     });
 
-    test('when leads are exported, then assignee, respondBy, firstResponseAt and responseSeconds follow notifiedAt, in CSV and NDJSON', async () => {
+    test('when leads are exported, then assignee, respondBy, firstResponseAt, responseSeconds and callbackAt follow notifiedAt, in CSV and NDJSON', async () => {
       const token = await issueToken(t, advisor);
       // An address that would start a formula gets the guard like any other text.
       await t.db.staffUser.update({ where: { id: other.id }, data: { email: '=jordan@college.test' } });
       const csv = await request(t.app).get('/admin/leads/export.csv').set('Authorization', `Bearer ${token}`).expect(200);
       const header = csv.text.split('\r\n')[0]!.split(',');
-      expect(header.slice(header.indexOf('notifiedAt'))).toEqual(['notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds']);
+      expect(header.slice(header.indexOf('notifiedAt'))).toEqual(['notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds', 'callbackAt']);
       const rows = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
       const row = (id: string) => rows.find((candidate) => candidate.id === id)!;
       expect(row(answered.id)).toMatchObject({ assignee: "'=jordan@college.test", respondBy: '2026-11-30T14:15:00.000Z', firstResponseAt: '2026-11-30T14:07:30.000Z', responseSeconds: '450' });
@@ -305,7 +305,7 @@ describe('Response clock: contacts, first response, queue, filters, export, metr
       const ndjson = await request(t.app).get('/admin/leads/export.ndjson').set('Authorization', `Bearer ${token}`).expect(200);
       const objects = ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       const object = objects.find((candidate) => candidate.id === answered.id)!;
-      expect(Object.keys(object).slice(-5)).toEqual(['notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds']);
+      expect(Object.keys(object).slice(-6)).toEqual(['notifiedAt', 'assignee', 'respondBy', 'firstResponseAt', 'responseSeconds', 'callbackAt']);
       expect(object).toMatchObject({ assignee: '=jordan@college.test', respondBy: '2026-11-30T14:15:00.000Z', firstResponseAt: '2026-11-30T14:07:30.000Z', responseSeconds: 450 });
       expect(objects.find((candidate) => candidate.id === unassigned.id)).toMatchObject({ assignee: null, respondBy: null, firstResponseAt: null, responseSeconds: null });
     });

@@ -32,6 +32,14 @@ describe('Retry policy', () => {
     expect(retry!.toISOString()).toBe('2026-12-01T02:06:00.000Z');
   });
 
+  test('when a retry of mail about a call lands at night, then it is not held for the opening: a reminder is due at its own time', () => {
+    const evening = new Date('2026-12-01T01:50:00.000Z');
+    for (const kind of ['callback_confirmation', 'callback_now', 'callback_reminder', 'callback_cancelled'] as const) {
+      const retry = nextAttempt({ attempts: 5, now: evening, kind, officeHours, permanent: false, random: () => 0.5 });
+      expect(retry!.toISOString()).toBe('2026-12-01T02:06:00.000Z');
+    }
+  });
+
   test('when the failure is permanent or the last attempt failed, then there is no retry', () => {
     expect(nextAttempt({ attempts: 1, now: monday10am, kind: 'admissions', officeHours, permanent: true })).toBeNull();
     expect(nextAttempt({ attempts: MAX_ATTEMPTS, now: monday10am, kind: 'admissions', officeHours, permanent: false })).toBeNull();
