@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import { createArticleCache, createArticleRepository } from './articles';
+import { createArticleCache, createArticleRepository, createArticleViews, type ArticleViews } from './articles';
 import { articleRouter } from './articles/http';
 import type { Config } from './config/config';
 import { healthRouter } from './health/http';
@@ -42,6 +42,12 @@ export interface AppDeps {
   drain?: { readonly draining: boolean };
   /** The connection string `db` uses; the staff workspace opens its own pg connections (sessions, streamed exports). Defaults to DATABASE_URL. */
   databaseUrl?: string;
+  /**
+   * The article view counter (SPEC §12). server.ts makes it, starts its timer
+   * and writes it out at shutdown; without one, buildApp makes one that only
+   * writes when its flush() is called (tests do).
+   */
+  articleViews?: ArticleViews;
 }
 
 /** Builds the HTTP app from its dependencies. Never listens (see server.ts) and sends no mail (see dispatcher.ts). */
@@ -69,6 +75,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/static', express.static(STATIC_DIR, { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
 
   const articles = createArticleRepository(db);
+  const articleViews = deps.articleViews ?? createArticleViews({ db, clock, timezone: config.officeHours.timezone, logger });
   const renderedArticles = createArticleCache({ articles, clock });
   const programs = createProgramCatalog({ programs: createProgramRepository(db), clock });
   const formTokens = createFormTokens(config.sessionSecret);
@@ -101,6 +108,7 @@ export function buildApp(deps: AppDeps): express.Express {
       renderPage,
       clock,
       articleAside: createArticleForm({ programs, formTokens, consent, clock }),
+      views: articleViews,
     }),
   );
   app.use(

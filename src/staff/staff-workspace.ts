@@ -2,6 +2,7 @@ import express from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config';
 import { createAdvisorRepository } from '../advisors';
+import { createInsightsQueries } from '../insights';
 import { createLeadRepository, createLeadStatistics } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
@@ -23,6 +24,7 @@ import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
 import { dashboardRouter } from './dashboard/dashboard-routes';
+import { insightsRouter } from './insights/insights-routes';
 import { createResponseMetrics } from './leads/response-metrics';
 import { queueRouter } from './queue/queue-routes';
 import { createStaffPages } from './staff-pages';
@@ -90,5 +92,6 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(availabilityRouter({ advisors, audit, logger }));
   router.use(teamRouter({ advisors, programs, leads, audit, logger, renderStaffPage }));
   router.use(dashboardRouter({ statistics: createLeadStatistics(db), officeHours: config.officeHours, responseTargetMs: config.responseTargetMs, clock, renderStaffPage }));
+  router.use(insightsRouter({ queries: createInsightsQueries(db), officeHours: config.officeHours, clock, renderStaffPage }));
   return router;
 }
