@@ -144,8 +144,8 @@ export function weeklyChart(data: InsightsJson, timezone: string) {
   const top = series.find((one) => !one.className.endsWith('other'));
   const description =
     all === 0
-      ? `No inquiries in the ${weeks.length} weeks shown.`
-      : `${all} inquiries over ${weeks.length} weeks; the busiest week began ${label(weeks[busiest]!)} with ${totals[busiest]}.` +
+      ? `No inquiries in the ${plural(weeks.length, 'week', 'weeks')} shown.`
+      : `${plural(all, 'inquiry', 'inquiries')} over ${plural(weeks.length, 'week', 'weeks')}; the busiest week began ${label(weeks[busiest]!)} with ${totals[busiest]}.` +
         (top ? ` The article that brought the most was "${top.name}" with ${top.values.reduce((a, b) => a + b, 0)}.` : '');
   return {
     description,
@@ -161,4 +161,8 @@ export function weeklyChart(data: InsightsJson, timezone: string) {
     columns: series.map((one) => one.name),
     rows: weeks.map((week, index) => ({ label: `Week of ${label(week)}`, values: series.map((one) => one.values[index] ?? 0), total: totals[index] ?? 0 })),
   };
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

@@ -92,6 +92,7 @@ export function insightsRouter(deps: InsightsRouteDeps): express.Router {
       chart: weeklyChart(data, timezone),
       articleLabel,
       percent: formatRate,
+      number: (value: number) => value.toLocaleString('en-US'),
       csv: Object.fromEntries(INSIGHTS_TABLES.map((table) => [table, `/admin/insights/${table}.csv${search}`])),
       tableLabels: TABLE_LABELS,
       jsonHref: `/admin/insights.json${search}`,
