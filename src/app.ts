@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { apiDocsRouter } from './api-docs/http';
 import { createArticleCache, createArticleRepository, createArticleViews, type ArticleViews } from './articles';
 import { articleRouter } from './articles/http';
 import type { Config } from './config/config';
@@ -125,6 +126,7 @@ export function buildApp(deps: AppDeps): express.Express {
   );
   app.use(healthRouter({ db, metrics, drain: deps.drain }));
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
+  app.use(apiDocsRouter({ siteName: config.siteName, version: packageVersion(), baseUrl: config.baseUrl }));
 
   // Staff workspace: /admin sign-in, lead review, exports, audit (src/staff).
   app.use(staffWorkspace({ config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry }));
@@ -139,4 +141,9 @@ function assetVersion(): string {
   const hash = createHash('sha256');
   for (const file of ['site.css', 'site.js']) hash.update(readFileSync(path.join(STATIC_DIR, file)));
   return hash.digest('hex').slice(0, 10);
+}
+
+/** The version in package.json (one directory above src/ and dist/), for the API document. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
 }

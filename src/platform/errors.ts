@@ -56,6 +56,8 @@
  * and answered with a 500 that reveals nothing.
  */
 
+import { z } from 'zod';
+
 export interface ErrorIssue {
   path: string;
   message: string;
@@ -144,11 +146,14 @@ export const errors = {
   serviceUnavailable: entry('service_unavailable', 503, (message: string = 'We cannot save or show this right now. Please try again in a few minutes.', cause?: unknown) => ({ message, cause })),
 };
 
-export interface ErrorBody {
-  error: string;
-  message?: string;
-  issues?: ErrorIssue[];
-}
+/** The shape of every JSON error answer; also described in the API document (api-docs/). */
+export const errorBodySchema = z.object({
+  error: z.string().meta({ description: 'A stable code from the error catalogue (docs/http-api.md#error-codes).' }),
+  message: z.string().optional().meta({ description: 'What went wrong, for people.' }),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: 'Problems by field or parameter.' }),
+});
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 // The 422 body has been { error, issues } since the first release (docs/http-api.md): the issues are the message.
 const WITHOUT_MESSAGE = new Set<string>([errors.validationFailed.code]);
