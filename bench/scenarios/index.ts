@@ -4,9 +4,10 @@ import { dashboardScenario } from './dashboard';
 import { dispatchScenario } from './dispatch';
 import { exportScenario } from './export';
 import { inquiryScenario } from './inquiry';
+import { insightsScenario } from './insights';
 
 /**
  * Every scenario, in the order `npm run bench` runs them. Add yours here
  * (one import, one entry); names must be unique.
  */
-export const scenarios: readonly Scenario[] = [articleScenario, inquiryScenario, dispatchScenario, exportScenario, dashboardScenario];
+export const scenarios: readonly Scenario[] = [articleScenario, inquiryScenario, dispatchScenario, exportScenario, dashboardScenario, insightsScenario];

@@ -11,4 +11,4 @@ export { weekHeatmap, type WeekHeatmap, type OpenPeriod } from './week-heatmap';
 export { bucketMinutes, openPeriods, datesBetween, summariseArrivals, type ArrivalCount, type ArrivalSummary, type DayArrivals } from './arrival-summary';
 export { escapeXml } from './svg-text';
 export { createInsightsQueries, insightsSql, type InsightsQueries, type InsightsRows, type InsightsRange, type ArticleFunnelRow, type CampaignFunnelRow, type ProgramFunnelRow, type WeeklyInquiries } from './insights-queries';
-export { insightsJson, insightsRange, insightsCsvRows, weeklyChart, weeksBetween, conversionRate, articleLabel, TOP_ARTICLES, INSIGHTS_TABLES, type InsightsJson, type InsightsTable } from './insights-report';
+export { insightsJson, insightsRange, insightsCsvRows, weeklyChart, conversionRate, articleLabel, TOP_ARTICLES, INSIGHTS_TABLES, type InsightsJson, type InsightsTable } from './insights-report';

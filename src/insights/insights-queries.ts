@@ -42,6 +42,8 @@ export interface InsightsRange extends FunnelRange {
   /** The office-local dates whose views count: the days the range touches (views are kept per day). */
   firstDay: string;
   lastDay: string;
+  /** Every office week (Monday 00:00 in the office zone) the range touches: its date and its first instant. */
+  weeks: ReadonlyArray<{ date: string; start: Date }>;
 }
 
 /**
@@ -76,9 +78,9 @@ export const insightsSql = {
     const { bind, values } = parameterBinder();
     return { text: programFunnelSql(range, bind), values };
   },
-  weekly(range: InsightsRange, timezone: string, top: number) {
+  weekly(range: InsightsRange, top: number) {
     const { bind, values } = parameterBinder();
-    return { text: weeklyArticleInquiriesSql(range, timezone, top, bind), values };
+    return { text: weeklyArticleInquiriesSql(range, range.weeks.map((week) => week.start), top, bind), values };
   },
 };
 
@@ -86,13 +88,15 @@ export function createInsightsQueries(db: Database) {
   const run = async <T>(query: { text: string; values: string[] }): Promise<T[]> => (await db.pool.query(query.text, query.values)).rows as T[];
   return {
     /** The three tables and the weekly chart's counts, queried side by side. */
-    async report(range: InsightsRange, timezone: string, topArticles: number) {
-      const [articles, campaigns, programs, weekly] = await Promise.all([
+    async report(range: InsightsRange, topArticles: number) {
+      const [articles, campaigns, programs, weeklyRows] = await Promise.all([
         run<ArticleFunnelRow>(insightsSql.articles(range)),
         run<CampaignFunnelRow>(insightsSql.campaigns(range)),
         run<ProgramFunnelRow>(insightsSql.programs(range)),
-        run<WeeklyInquiries>(insightsSql.weekly(range, timezone, topArticles)),
+        run<{ week: number; slug: string | null; inquiries: number }>(insightsSql.weekly(range, topArticles)),
       ]);
+      // width_bucket numbers the weeks from 1.
+      const weekly: WeeklyInquiries[] = weeklyRows.map((row) => ({ week: range.weeks[row.week - 1]?.date ?? '', slug: row.slug, inquiries: row.inquiries }));
       return { articles, campaigns, programs, weekly };
     },
   };

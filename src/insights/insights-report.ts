@@ -14,22 +14,13 @@ export function conversionRate(inquiries: number, views: number): number | null 
   return views > 0 ? Math.round((inquiries / views) * 10_000) / 10_000 : null;
 }
 
-/** The range as insights reads it: the instants for leads, and the office-local days it touches for views. */
+/** The range as insights reads it: the instants for leads, the office-local days it touches for views, and its office weeks. */
 export function insightsRange(from: Date, until: Date, timezone: string): InsightsRange {
-  return {
-    from,
-    until,
-    firstDay: DateTime.fromJSDate(from, { zone: timezone }).toISODate()!,
-    lastDay: DateTime.fromMillis(until.getTime() - 1, { zone: timezone }).toISODate()!,
-  };
-}
-
-/** Mondays (office-local dates) of every week the range touches. */
-export function weeksBetween(range: InsightsRange, timezone: string): string[] {
-  const last = DateTime.fromISO(range.lastDay, { zone: timezone }).startOf('week');
-  const weeks: string[] = [];
-  for (let week = DateTime.fromISO(range.firstDay, { zone: timezone }).startOf('week'); week <= last; week = week.plus({ weeks: 1 })) weeks.push(week.toISODate()!);
-  return weeks;
+  const firstDay = DateTime.fromJSDate(from, { zone: timezone }).startOf('day');
+  const lastDay = DateTime.fromMillis(until.getTime() - 1, { zone: timezone }).startOf('day');
+  const weeks: Array<{ date: string; start: Date }> = [];
+  for (let week = firstDay.startOf('week'); week <= lastDay; week = week.plus({ weeks: 1 })) weeks.push({ date: week.toISODate()!, start: week.toJSDate() });
+  return { from, until, firstDay: firstDay.toISODate()!, lastDay: lastDay.toISODate()!, weeks };
 }
 
 /** What /admin/insights.json answers (docs/http-api.md), from the rows of the insights queries. */
@@ -49,7 +40,7 @@ export function insightsJson(input: { range: InsightsRange; now: Date; timezone:
   const fromArticles = articles.reduce((total, row) => total + (row.slug === null ? 0 : row.inquiries), 0);
 
   const titles = new Map(articles.map((row) => [row.slug, row.title]));
-  const weeks = weeksBetween(range, timezone);
+  const weeks = range.weeks.map((week) => week.date);
   const weekIndex = new Map(weeks.map((week, index) => [week, index]));
   const series = new Map<string | null, number[]>();
   for (const row of rows.weekly) {

@@ -63,23 +63,24 @@ export function programFunnelSql(range: FunnelRange, bind: Bind): string {
 }
 
 /**
- * Non-spam inquiries per office-local week (starting Monday) and article, for
- * the top `top` articles of the range by inquiries; every other article, and
- * inquiries without one, are summed in rows whose slug is null. Rows: week
- * (YYYY-MM-DD, the Monday), slug, inquiries. At most (weeks × (top + 1)) rows.
+ * Non-spam inquiries per week and article, for the top `top` articles of the
+ * range by inquiries; every other article, and inquiries without one, are
+ * summed in rows whose slug is null. `weekStarts` are the instants the weeks
+ * begin (ascending; the caller works them out in the office zone, DST
+ * included), so each lead is placed by a binary search (width_bucket) instead
+ * of a time-zone conversion per row. Rows: week (1-based index into
+ * weekStarts), slug, inquiries; at most weeks × (top + 1) of them.
  */
-export function weeklyArticleInquiriesSql(range: FunnelRange, timezone: string, top: number, bind: Bind): string {
-  return `WITH w AS (
-            SELECT date_trunc('week', l.created_at AT TIME ZONE ${bind(timezone, 'text')})::date AS week, l.article_slug AS slug, count(*)::int AS n
-              FROM leads l
-             WHERE l.created_at >= ${bind(range.from.toISOString(), 'timestamptz')} AND l.created_at < ${bind(range.until.toISOString(), 'timestamptz')}
-               AND l.status <> 'spam'
-             GROUP BY 1, 2
-          ), t AS (
-            SELECT slug FROM w WHERE slug IS NOT NULL GROUP BY slug ORDER BY sum(n) DESC, slug LIMIT ${Math.max(0, Math.floor(top))}
-          )
-          SELECT to_char(w.week, 'YYYY-MM-DD') AS week, t.slug, sum(w.n)::int AS inquiries
-            FROM w LEFT JOIN t ON t.slug = w.slug
-           GROUP BY w.week, t.slug
-           ORDER BY w.week, t.slug NULLS LAST`;
+export function weeklyArticleInquiriesSql(range: FunnelRange, weekStarts: readonly Date[], top: number, bind: Bind): string {
+  const starts = bind(`{${weekStarts.map((start) => `"${start.toISOString()}"`).join(',')}}`, 'text');
+  return `SELECT r.week, CASE WHEN r.slug IS NOT NULL AND r.rank <= ${Math.max(0, Math.floor(top))} THEN r.slug END AS slug, sum(r.n)::int AS inquiries
+            FROM (SELECT t.week, t.slug, t.n, dense_rank() OVER (ORDER BY t.slug IS NULL, t.total DESC, t.slug) AS rank
+                    FROM (SELECT g.week, g.slug, g.n, sum(g.n) OVER (PARTITION BY g.slug) AS total
+                            FROM (SELECT width_bucket(l.created_at, ${starts}::timestamptz[]) AS week, l.article_slug AS slug, count(*) AS n
+                                    FROM leads l
+                                   WHERE l.created_at >= ${bind(range.from.toISOString(), 'timestamptz')} AND l.created_at < ${bind(range.until.toISOString(), 'timestamptz')}
+                                     AND l.status <> 'spam'
+                                   GROUP BY 1, 2) g) t) r
+           GROUP BY 1, 2
+           ORDER BY 1, 2 NULLS LAST`;
 }

@@ -40,7 +40,7 @@ export function insightsRouter(deps: InsightsRouteDeps): express.Router {
     const now = clock.now();
     const parsed = parseDashboardRange(query, timezone, now, { maxDays: MAX_INSIGHTS_DAYS, defaultFrom });
     const range = insightsRange(parsed.from, parsed.until, timezone);
-    const rows = await deps.queries.report(range, timezone, TOP_ARTICLES);
+    const rows = await deps.queries.report(range, TOP_ARTICLES);
     return { parsed, range, data: insightsJson({ range, now, timezone, rows }) };
   }
 

@@ -118,12 +118,20 @@ describe('Insights (/admin/insights)', () => {
     expect(body.articles[0]).toMatchObject({ slug: ONLINE, views: 1100, inquiries: 5 });
   });
 
+  test('when the weeks cross the end of daylight saving time, then each lead is in its office-local week', async () => {
+    // Sunday 1 November 2026, 01:30 EDT → 01:30 EST: the week of 26 October ends at Monday 2 November 00:00 EST (05:00Z).
+    await lead('2026-11-02T04:30:00Z', { articleSlug: 'dst-article' }); // Sun 1 Nov 23:30 EST
+    await lead('2026-11-02T05:30:00Z', { articleSlug: 'dst-article' }); // Mon 2 Nov 00:30 EST
+    const body = (await agent.get('/admin/insights.json?from=2026-10-26&to=2026-11-08').expect(200)).body;
+    expect(body.inquiriesPerWeek).toEqual({ weeks: ['2026-10-26', '2026-11-02'], articles: [{ slug: 'dst-article', title: null, inquiries: [1, 1] }] });
+  });
+
   test('when nothing is chosen, then the last twelve office weeks up to now are shown', async () => {
     const body = (await agent.get('/admin/insights.json').expect(200)).body;
     expect(body.from).toBe('2026-09-14T04:00:00.000Z'); // Monday 14 September 00:00 EDT
     expect(body.until).toBe(NOW);
     expect(body.inquiriesPerWeek.weeks).toHaveLength(12);
-    expect(body.totals.inquiries).toBe(10);
+    expect(body.totals.inquiries).toBe(12); // 8 in RANGE, Sunday the 29th, the 18th, and the two around the DST change
   });
 
   test('when a table is downloaded as CSV, then it follows the export rules: header, CRLF, quoting, formula guard, optional BOM', async () => {
