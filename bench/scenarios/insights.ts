@@ -38,7 +38,7 @@ export const insightsScenario: Scenario = {
       const token = await createToken(databaseUrl);
       log(`insights: seeding ${LEADS.toLocaleString('en-US')} leads and ${(ARTICLES * DAYS).toLocaleString('en-US')} view rows`);
       const seeded = performance.now();
-      await seed(databaseUrl);
+      await seedInsights(databaseUrl);
       log(`insights: seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
 
       const measurements: Measurement[] = [];
@@ -107,8 +107,8 @@ export const insightsScenario: Scenario = {
   },
 };
 
-/** Articles, three years of daily views, and the leads, all with generate_series. */
-async function seed(databaseUrl: string): Promise<void> {
+/** Articles, three years of daily views, and the leads, all with generate_series (the scenario's data; exported for trying a query by hand). */
+export async function seedInsights(databaseUrl: string): Promise<void> {
   const spacingMs = Math.floor((DAYS * 86_400_000) / LEADS);
   await withClient(databaseUrl, async (client) => {
     await client.query(

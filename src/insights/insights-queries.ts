@@ -42,8 +42,8 @@ export interface InsightsRange extends FunnelRange {
   /** The office-local dates whose views count: the days the range touches (views are kept per day). */
   firstDay: string;
   lastDay: string;
-  /** Every office week (Monday 00:00 in the office zone) the range touches: its date and its first instant. */
-  weeks: ReadonlyArray<{ date: string; start: Date }>;
+  /** Every office week (Monday 00:00 to Monday 00:00 in the office zone) the range touches: its date and its instants. */
+  weeks: ReadonlyArray<{ date: string; start: Date; end: Date }>;
 }
 
 /**
@@ -80,7 +80,7 @@ export const insightsSql = {
   },
   weekly(range: InsightsRange, top: number) {
     const { bind, values } = parameterBinder();
-    return { text: weeklyArticleInquiriesSql(range, range.weeks.map((week) => week.start), top, bind), values };
+    return { text: weeklyArticleInquiriesSql(range, range.weeks, top, bind), values };
   },
 };
 
@@ -95,7 +95,7 @@ export function createInsightsQueries(db: Database) {
         run<ProgramFunnelRow>(insightsSql.programs(range)),
         run<{ week: number; slug: string | null; inquiries: number }>(insightsSql.weekly(range, topArticles)),
       ]);
-      // width_bucket numbers the weeks from 1.
+      // The query numbers the weeks from 1 (WITH ORDINALITY).
       const weekly: WeeklyInquiries[] = weeklyRows.map((row) => ({ week: range.weeks[row.week - 1]?.date ?? '', slug: row.slug, inquiries: row.inquiries }));
       return { articles, campaigns, programs, weekly };
     },

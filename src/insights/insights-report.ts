@@ -18,8 +18,10 @@ export function conversionRate(inquiries: number, views: number): number | null 
 export function insightsRange(from: Date, until: Date, timezone: string): InsightsRange {
   const firstDay = DateTime.fromJSDate(from, { zone: timezone }).startOf('day');
   const lastDay = DateTime.fromMillis(until.getTime() - 1, { zone: timezone }).startOf('day');
-  const weeks: Array<{ date: string; start: Date }> = [];
-  for (let week = firstDay.startOf('week'); week <= lastDay; week = week.plus({ weeks: 1 })) weeks.push({ date: week.toISODate()!, start: week.toJSDate() });
+  const weeks: Array<{ date: string; start: Date; end: Date }> = [];
+  for (let week = firstDay.startOf('week'); week <= lastDay; week = week.plus({ weeks: 1 })) {
+    weeks.push({ date: week.toISODate()!, start: week.toJSDate(), end: week.plus({ weeks: 1 }).toJSDate() });
+  }
   return { from, until, firstDay: firstDay.toISODate()!, lastDay: lastDay.toISODate()!, weeks };
 }
 
