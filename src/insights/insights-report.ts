@@ -138,8 +138,8 @@ export function weeklyChart(data: InsightsJson, timezone: string) {
   const description =
     all === 0
       ? `No inquiries in the ${plural(weeks.length, 'week', 'weeks')} shown.`
-      : `${plural(all, 'inquiry', 'inquiries')} over ${plural(weeks.length, 'week', 'weeks')}; the busiest week began ${label(weeks[busiest]!)} with ${totals[busiest]}.` +
-        (top ? ` The article that brought the most was "${top.name}" with ${top.values.reduce((a, b) => a + b, 0)}.` : '');
+      : `${plural(all, 'inquiry', 'inquiries')} over ${plural(weeks.length, 'week', 'weeks')}; the busiest week began ${label(weeks[busiest]!)} with ${totals[busiest]!.toLocaleString('en-US')}.` +
+        (top ? ` The article that brought the most was "${top.name}" with ${top.values.reduce((a, b) => a + b, 0).toLocaleString('en-US')}.` : '');
   return {
     description,
     svg: stackedBarChart({
@@ -157,5 +157,5 @@ export function weeklyChart(data: InsightsJson, timezone: string) {
 }
 
 function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }

@@ -80,6 +80,20 @@ describe('Insights in a browser', () => {
     expect((await download.text()).split('\r\n')[0]).toBe('article,title,views,inquiries,conversionRate,responded,qualified,enrolled');
   });
 
+  test('when browsers and a bot read an article and the server is stopped, then the views of the browsers are in the database (the last ones written at shutdown)', async () => {
+    const slug = 'returning-to-school-as-a-working-adult';
+    const count = async () =>
+      withClient(app.databaseUrl, async (client) => Number((await client.query('SELECT coalesce(sum(views), 0) AS n FROM article_views WHERE article_slug = $1', [slug])).rows[0].n));
+    const before = await count();
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    for (let n = 0; n < 3; n++) expect((await fetch(`${app.url}/articles/${slug}`, { headers: { 'User-Agent': chrome } })).status).toBe(200);
+    expect((await fetch(`${app.url}/articles/${slug}`, { headers: { 'User-Agent': 'curl/8.5.0' } })).status).toBe(200);
+    expect((await fetch(`${app.url}/articles/${slug}`, { method: 'HEAD', headers: { 'User-Agent': chrome } })).status).toBe(200);
+    // SIGTERM: the drain, then the buffered views, then the database closes (the 10 s timer has not fired yet).
+    await app.restart({});
+    expect(await count()).toBe(before + 3);
+  });
+
   test('when Insights is seen on a phone, then nothing is wider than the screen, light and dark', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const phone = await openBrowser({ viewport: 'phone', colorScheme });

@@ -1,4 +1,7 @@
+import pino from 'pino';
 import request from 'supertest';
+import { createArticleViews } from '../../../src/articles';
+import { createDatabase } from '../../../src/platform/database';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -88,6 +91,31 @@ describe('Article view counting', () => {
     await t.articleViews.flush();
     await t.articleViews.flush(); // nothing buffered: writes nothing
     expect(await stored()).toEqual([{ day: '2026-11-30', slug: SLUG, views: 3 }]);
+  });
+
+  test('when the database refuses a write, then the views stay buffered for the next one', async () => {
+    const down = createDatabase('postgresql://nobody:nothing@127.0.0.1:9/none', { poolSize: 1 });
+    const views = createArticleViews({ db: down, clock: t.clock, timezone: 'America/New_York', logger: pino({ level: 'silent' }) });
+    try {
+      views.count(SLUG, { method: 'GET', userAgent: CHROME });
+      views.count(SLUG, { method: 'GET', userAgent: CHROME });
+      await expect(views.flush()).rejects.toThrow();
+      expect(views.pending()).toBe(2);
+      views.count(SLUG, { method: 'GET', userAgent: CHROME });
+      await expect(views.flush()).rejects.toThrow();
+      expect(views.pending()).toBe(3);
+    } finally {
+      await down.$disconnect();
+    }
+  });
+
+  test('when two writes are asked for at once, then they run one after the other and every view is stored once', async () => {
+    t.clock.set('2026-11-30T15:00:00.000Z');
+    for (let n = 0; n < 5; n++) t.articleViews.count(SLUG, { method: 'GET', userAgent: CHROME });
+    const first = t.articleViews.flush();
+    t.articleViews.count(SLUG, { method: 'GET', userAgent: CHROME });
+    await Promise.all([first, t.articleViews.flush()]);
+    expect(await stored()).toEqual([{ day: '2026-11-30', slug: SLUG, views: 6 }]);
   });
 
   test('when a view is counted, then the response sets no cookie', async () => {
