@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import { createArticleCache, createArticleRepository } from './articles';
+import { apiDocsRouter } from './api-docs/http';
+import { createArticleCache, createArticleRepository, createArticleViews, type ArticleViews } from './articles';
 import { articleRouter } from './articles/http';
 import { createAdvisorAssignment } from './advisors';
 import { createCallbackBooking, createCallTokens } from './callbacks';
@@ -46,6 +47,12 @@ export interface AppDeps {
   drain?: { readonly draining: boolean };
   /** The connection string `db` uses; the staff workspace opens its own pg connections (sessions, streamed exports). Defaults to DATABASE_URL. */
   databaseUrl?: string;
+  /**
+   * The article view counter (SPEC §12). server.ts makes it, starts its timer
+   * and writes it out at shutdown; without one, buildApp makes one that only
+   * writes when its flush() is called (tests do).
+   */
+  articleViews?: ArticleViews;
 }
 
 /** Builds the HTTP app from its dependencies. Never listens (see server.ts) and sends no mail (see dispatcher.ts). */
@@ -73,6 +80,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/static', express.static(STATIC_DIR, { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
 
   const articles = createArticleRepository(db);
+  const articleViews = deps.articleViews ?? createArticleViews({ db, clock, timezone: config.officeHours.timezone, logger });
   const renderedArticles = createArticleCache({ articles, clock });
   const programs = createProgramCatalog({ programs: createProgramRepository(db), clock });
   const formTokens = createFormTokens(config.sessionSecret);
@@ -116,6 +124,7 @@ export function buildApp(deps: AppDeps): express.Express {
       renderPage,
       clock,
       articleAside: createArticleForm({ programs, formTokens, consent, clock }),
+      views: articleViews,
     }),
   );
   app.use(
@@ -140,6 +149,7 @@ export function buildApp(deps: AppDeps): express.Express {
   }
   app.use(healthRouter({ db, metrics, drain: deps.drain }));
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
+  app.use(apiDocsRouter({ siteName: config.siteName, version: packageVersion(), baseUrl: config.baseUrl }));
 
   // Staff workspace: /admin sign-in, lead review, exports, audit (src/staff).
   app.use(staffWorkspace({ config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry }));
@@ -154,4 +164,9 @@ function assetVersion(): string {
   const hash = createHash('sha256');
   for (const file of ['site.css', 'site.js']) hash.update(readFileSync(path.join(STATIC_DIR, file)));
   return hash.digest('hex').slice(0, 10);
+}
+
+/** The version in package.json (one directory above src/ and dist/), for the API document. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
 }

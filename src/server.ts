@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createArticleViews } from './articles';
 import { buildApp } from './app';
 import { boot } from './boot';
 import { buildDispatcher } from './dispatcher';
@@ -19,7 +20,12 @@ void boot('web', async ({ config, logger, db, connectionString, redis, onShutdow
   // as a long export, are not limited by these.
   const server = createServer({ headersTimeout: 15_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 });
   const drain = createDrain({ server, seconds: config.drainSeconds });
-  const app = buildApp({ config, db, databaseUrl: connectionString, clock: systemClock, logger, redis, metrics, drain });
+  // Views are counted in memory and written every 10 s; the last ones at shutdown,
+  // after the drain has answered every request and before the database closes.
+  const articleViews = createArticleViews({ db, clock: systemClock, timezone: config.officeHours.timezone, logger });
+  articleViews.start();
+  onShutdown(() => articleViews.stop());
+  const app = buildApp({ config, db, databaseUrl: connectionString, clock: systemClock, logger, redis, metrics, drain, articleViews });
   server.on('request', app);
   // Built even when another process sends: /metrics still reports the outbox.
   const dispatcher = buildDispatcher({ config, db, clock: systemClock, logger, mailer, registry: metrics.registry });

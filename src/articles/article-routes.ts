@@ -5,6 +5,7 @@ import { errors } from '../platform/errors';
 import { createTtlCache } from '../platform/ttl-cache';
 import type { RenderPage } from '../platform/pages';
 import type { ArticleCache } from './article-cache';
+import type { ViewRequest } from './article-views';
 import { ARTICLES_PER_PAGE, type ArticleRepository } from './article-repository';
 
 const indexQuery = z.object({
@@ -29,6 +30,8 @@ export interface ArticleRouteDeps {
     /** What goes in each slot for this visitor, in the same order. */
     fill(req: express.Request, article: { slug: string }): string[];
   };
+  /** Counts a served article page as a view (article-views.ts decides which requests are views). */
+  views?: { count(slug: string, request: ViewRequest): void };
 }
 
 // Rendered article pages are kept briefly: layout, article and form are the
@@ -82,6 +85,7 @@ export function articleRouter(deps: ArticleRouteDeps): express.Router {
     const slug = req.params.slug;
     const parts = await articlePage(slug);
     if (!parts) throw errors.notFound('We could not find that article. It may have moved or been retired.');
+    deps.views?.count(slug, { method: req.method, userAgent: req.headers['user-agent'] });
     const values = deps.articleAside?.fill(req, { slug }) ?? [];
     const body = Buffer.concat(parts.flatMap((part, index) => (index < values.length ? [part, Buffer.from(values[index]!)] : [part])));
     // The banner shows live office status, and the form carries this visitor's

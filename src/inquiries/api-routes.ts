@@ -7,6 +7,7 @@ import type { FormTokens } from './form-token';
 import { IdempotencyConflict, requestHash, type IdempotencyKeys, type StoredResponse } from './idempotency-keys';
 import { BODY_LIMIT, sameOrigin, sender } from './inquiry-guards';
 import type { InquiryMetrics } from './inquiry-metrics';
+import { idempotencyKeySchema, type InquiryAccepted } from './inquiry-schema';
 import type { SubmitInquiry } from './submit-inquiry';
 
 export interface ApiRouteDeps {
@@ -35,9 +36,9 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
   const router = express.Router();
 
   /** The 201 body, also what an Idempotency-Key replays. */
-  const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null) => ({
+  const acceptedBody = (leadId: string, notifyAdmissionsAt: Date | null): InquiryAccepted => ({
     id: leadId,
-    status: 'new',
+    status: 'new' as const,
     notifyAdmissionsAt: notifyAdmissionsAt?.toISOString() ?? null,
     ...(deps.leadToken ? { leadToken: deps.leadToken(leadId) } : {}),
   });
@@ -60,7 +61,7 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
     }
     const fields = body as Record<string, unknown>;
     const key = req.get('idempotency-key');
-    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    if (key !== undefined && !idempotencyKeySchema.safeParse(key).success) {
       throw errors.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY);
     }
     let sentTooFast = false;

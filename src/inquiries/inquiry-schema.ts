@@ -39,7 +39,8 @@ interface TextRule {
  * than silently removed, so what we store is what the person saw.
  */
 function singleLine(rule: TextRule) {
-  return z.unknown().transform((raw, context) => {
+  // The JSON Schema of the API document (api-docs/): what a client sends, a string of at most `max` characters.
+  return z.unknown().meta({ type: 'string', maxLength: rule.max }).transform((raw, context) => {
     const fail = (message: string) => {
       context.addIssue({ code: 'custom', message });
       return z.NEVER;
@@ -76,24 +77,25 @@ const isEmail = z.email({ pattern: z.regexes.html5Email });
 const hasDottedDomain = (value: string) => /@[^@]+\.[a-z]{2,}$/i.test(value);
 
 export const inquirySchema = z.object({
-  firstName: nameField('First name'),
-  lastName: nameField('Last name'),
+  firstName: nameField('First name').meta({ description: "Letters, spaces, ' - and . (1–60 characters after trimming)." }),
+  lastName: nameField('Last name').meta({ description: "Letters, spaces, ' - and . (1–60 characters after trimming)." }),
   email: required({ required: 'Enter your email address', max: 254, tooLong: 'Email address must be 254 characters or fewer', invalid: EMAIL_MESSAGE })
     .transform((value) => value.toLowerCase())
-    .refine((value) => isEmail.safeParse(value).success && hasDottedDomain(value), EMAIL_MESSAGE),
+    .refine((value) => isEmail.safeParse(value).success && hasDottedDomain(value), EMAIL_MESSAGE)
+    .meta({ description: 'An email address; stored lower-cased.' }),
   phone: required({ required: 'Enter your phone number', max: 40, tooLong: PHONE_MESSAGE, invalid: PHONE_MESSAGE }).transform((value, context) => {
     const parsed = parsePhoneNumberFromString(value, 'US');
     if (parsed?.isValid()) return parsed.number; // E.164
     context.addIssue({ code: 'custom', message: PHONE_MESSAGE });
     return z.NEVER;
-  }),
+  }).meta({ description: 'A phone number: US by default, or international starting with +. Stored as E.164.' }),
   postalCode: optional({
     max: 12,
     tooLong: 'Postal code must be 12 characters or fewer',
     pattern: /^[A-Za-z0-9][A-Za-z0-9 -]*$/,
     invalid: 'Enter a postal code like 10001 or K1A 0B1',
   }),
-  program: required({ required: PROGRAM_MESSAGE, max: 40, tooLong: PROGRAM_MESSAGE, invalid: PROGRAM_MESSAGE }),
+  program: required({ required: PROGRAM_MESSAGE, max: 40, tooLong: PROGRAM_MESSAGE, invalid: PROGRAM_MESSAGE }).meta({ description: 'The code of an active program, e.g. HCA-BS.' }),
   educationLevel: z.preprocess(
     (value) => (value === '' || value === null ? undefined : value),
     z.enum(EDUCATION_LEVELS.map((level) => level.value) as [string, ...string[]], { error: 'Choose your education level from the list' }).optional(),
@@ -111,10 +113,42 @@ export const inquirySchema = z.object({
   consent: z.preprocess(
     (value) => value === true || value === 'on' || value === 'true' || value === 'yes' || value === '1',
     z.literal(true, { error: 'Tick the box to let us contact you about your inquiry' }),
-  ),
+  ).meta({ description: 'Must be true: the person agrees to be contacted.' }),
 });
 
 export type Inquiry = z.infer<typeof inquirySchema>;
+
+const hidden = (description: string, max = 200) => z.string().max(max).optional().meta({ description });
+
+/**
+ * The body of POST /api/inquiries as the API document (api-docs/) describes
+ * it: the person's fields, validated by inquirySchema above, and the hidden
+ * ones, which parseAttribution tidies rather than refuses, plus the optional
+ * form token.
+ */
+export const inquiryApiBodySchema = inquirySchema.extend({
+  article: hidden('Slug of the article the inquiry was sent from.'),
+  utm_source: hidden('Campaign tag from the article URL.'),
+  utm_medium: hidden('Campaign tag from the article URL.'),
+  utm_campaign: hidden('Campaign tag from the article URL.'),
+  utm_term: hidden('Campaign tag from the article URL.'),
+  utm_content: hidden('Campaign tag from the article URL.'),
+  referrer: hidden('Where the visitor came from (an http or https URL).', 2000),
+  formToken: z.string().optional().meta({ description: 'The signed token of a rendered form; when given it must be valid and under 24 hours old.' }),
+});
+
+/** The Idempotency-Key header of POST /api/inquiries: 1–255 visible ASCII characters. */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+
+/** The 201 answer of POST /api/inquiries (and what an Idempotency-Key replays). */
+export const inquiryAcceptedSchema = z.object({
+  id: z.uuid().meta({ description: 'The lead id (UUIDv7).' }),
+  status: z.literal('new'),
+  notifyAdmissionsAt: z.iso.datetime().nullable().meta({ description: 'When admissions will be emailed about it: now while the office is open, else at the next opening.' }),
+  leadToken: z.string().optional().meta({ description: 'With CALLBACKS=on: the signed token (valid 7 days) for GET /api/callback-slots and POST /api/callbacks.' }),
+});
+
+export type InquiryAccepted = z.infer<typeof inquiryAcceptedSchema>;
 
 /**
  * Hidden fields are ours, not the person's: they are tidied rather than

@@ -20,6 +20,8 @@ export interface StackedBarChart {
   categories: readonly string[];
   /** Stacked bottom to top, in this order. */
   series: readonly BarSeries[];
+  /** Draw the legend above the bars (default); false when the page lists the series itself (long names). */
+  legend?: boolean;
 }
 
 const WIDTH = 480;
@@ -52,7 +54,7 @@ export function stackedBarChart(chart: StackedBarChart): string {
 
   // Legend, top left.
   let legendX = MARGIN.left;
-  for (const series of chart.series) {
+  for (const series of chart.legend === false ? [] : chart.series) {
     parts.push(`<rect class="${escapeXml(series.className)}" fill="${escapeXml(series.color)}" x="${legendX}" y="8" width="12" height="12"/>`);
     parts.push(`<text class="chart-text" x="${legendX + 17}" y="18" font-size="12">${escapeXml(series.name)}</text>`);
     legendX += 30 + series.name.length * 7;

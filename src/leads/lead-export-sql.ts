@@ -65,9 +65,11 @@ const isoUtc = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"
  * some strip first) as a formula; a leading ' makes it text. OWASP's rule.
  * The first character is compared by code (tab 9, CR 13, + 43, - 45, = 61,
  * @ 64): ascii() reads it in place, where left() would copy a string for
- * every cell of a million-row export.
+ * every cell of a million-row export. The same codes guard the CSV files
+ * made in memory (staff/export/export-encoders.ts, csvFile).
  */
-const formulaGuard = (sql: string) => `CASE WHEN ascii(${sql}) IN (9, 13, 43, 45, 61, 64) THEN '''' || ${sql} ELSE ${sql} END`;
+export const FORMULA_START_CODES: readonly number[] = [9, 13, 43, 45, 61, 64];
+const formulaGuard = (sql: string) => `CASE WHEN ascii(${sql}) IN (${FORMULA_START_CODES.join(', ')}) THEN '''' || ${sql} ELSE ${sql} END`;
 
 function csvExpression(sql: string, kind: ColumnKind): string {
   switch (kind) {

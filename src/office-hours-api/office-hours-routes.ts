@@ -3,9 +3,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../platform/clock';
 import { errors } from '../platform/errors';
 import { officeStatus, type OfficeHours } from '../office-hours';
-
-/** Date, time and an explicit offset: without one, "an instant" would depend on the server's zone. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+import { officeHoursQuerySchema } from './office-hours-schema';
 
 /** GET /api/office-hours[?at=<ISO-8601 instant>]: the office-hours status JSON (docs/http-api.md). */
 export function officeHoursRouter(deps: { officeHours: OfficeHours; clock: Clock }): Router {
@@ -24,9 +22,10 @@ function parseInstant(value: unknown): Date {
   }
   // An unencoded "+05:00" in a query string arrives as " 05:00"; read it as meant.
   const text = value.trim().replace(/(:\d{2}(?:\.\d+)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
-  const instant = INSTANT.test(text) ? DateTime.fromISO(text, { setZone: true }) : null;
-  if (!instant?.isValid) {
+  const parsed = officeHoursQuerySchema.shape.at.safeParse(text);
+  const at = parsed.success && parsed.data !== undefined ? DateTime.fromISO(parsed.data, { setZone: true }) : null;
+  if (!at?.isValid) {
     throw errors.invalidAt(value);
   }
-  return instant.toJSDate();
+  return at.toJSDate();
 }

@@ -59,6 +59,8 @@
  * and answered with a 500 that reveals nothing.
  */
 
+import { z } from 'zod';
+
 export interface ErrorIssue {
   path: string;
   message: string;
@@ -168,12 +170,15 @@ export const errors = {
   serviceUnavailable: entry('service_unavailable', 503, (message: string = 'We cannot save or show this right now. Please try again in a few minutes.', cause?: unknown) => ({ message, cause })),
 };
 
-export interface ErrorBody {
-  error: string;
-  message?: string;
-  issues?: ErrorIssue[];
-  [extra: string]: unknown;
-}
+/** The shape of every JSON error answer; also described in the API document (api-docs/). */
+export const errorBodySchema = z.object({
+  error: z.string().meta({ description: 'A stable code from the error catalogue (docs/http-api.md#error-codes).' }),
+  message: z.string().optional().meta({ description: 'What went wrong, for people.' }),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: 'Problems by field or parameter.' }),
+});
+
+/** The documented fields, and any a particular error adds (the fresh `slots` of a full call slot). */
+export type ErrorBody = z.infer<typeof errorBodySchema> & { [extra: string]: unknown };
 
 // The 422 body has been { error, issues } since the first release (docs/http-api.md): the issues are the message.
 const WITHOUT_MESSAGE = new Set<string>([errors.validationFailed.code]);

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config';
 import { createAdvisorAssignment, createAdvisorRepository } from '../advisors';
 import { createCallbackReads } from '../callbacks';
+import { createInsightsQueries } from '../insights';
 import { createLeadCallees, createLeadRepository, createLeadStatistics } from '../leads';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/database';
@@ -24,6 +25,7 @@ import { exportRouter } from './export/export-routes';
 import { createLeadExporter } from './export/lead-export';
 import { leadRouter } from './leads/lead-routes';
 import { dashboardRouter } from './dashboard/dashboard-routes';
+import { insightsRouter } from './insights/insights-routes';
 import { createResponseMetrics } from './leads/response-metrics';
 import { queueRouter } from './queue/queue-routes';
 import { createStaffPages } from './staff-pages';
@@ -92,5 +94,6 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(availabilityRouter({ advisors, audit, logger }));
   router.use(teamRouter({ advisors, programs, leads, audit, logger, renderStaffPage }));
   router.use(dashboardRouter({ statistics: createLeadStatistics(db), officeHours: config.officeHours, responseTargetMs: config.responseTargetMs, clock, renderStaffPage }));
+  router.use(insightsRouter({ queries: createInsightsQueries(db), officeHours: config.officeHours, clock, renderStaffPage }));
   return router;
 }

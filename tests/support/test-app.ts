@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
+import { createArticleViews, type ArticleViews } from '../../src/articles';
 import { buildDispatcher } from '../../src/dispatcher';
 import type { Dispatcher } from '../../src/notifications/dispatcher';
 import { loadConfig, type Config } from '../../src/config/config';
@@ -23,6 +24,8 @@ export interface TestApp {
   config: Config;
   clock: ManualClock;
   connectionString: string;
+  /** The article view counter, without its timer: tests write the buffered views with flush(). */
+  articleViews: ArticleViews;
   close(): Promise<void>;
 }
 
@@ -60,7 +63,8 @@ export async function createTestApp(
   const logger = logLines ? pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }) : pino({ level: 'silent' });
   const metrics = createMetrics();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
-  const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis, metrics });
+  const articleViews = createArticleViews({ db, clock: options.clock ?? clock, timezone: config.officeHours.timezone, logger });
+  const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis, metrics, articleViews });
   const dispatcher = buildDispatcher({ config, db, clock: options.clock ?? clock, logger, mailer, registry: metrics.registry });
   return {
     app,
@@ -69,6 +73,7 @@ export async function createTestApp(
     config,
     clock,
     connectionString: database.connectionString,
+    articleViews,
     async close() {
       await dispatcher.stop();
       mailer.close();

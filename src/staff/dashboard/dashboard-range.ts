@@ -18,16 +18,23 @@ export interface DashboardRange {
  * a whole day in the office zone, an instant needs Z or an offset; the same
  * 400 invalid_filter), with the dashboard's defaults: no `to` is "until now",
  * no `from` is the Monday 00:00 (office zone) of the week the range ends in —
- * so no parameters at all is "this week so far".
+ * so no parameters at all is "this week so far". The insights page passes
+ * its own longest range and default start (`options`).
  */
-export function parseDashboardRange(query: Record<string, unknown>, timezone: string, now: Date): DashboardRange {
+export function parseDashboardRange(
+  query: Record<string, unknown>,
+  timezone: string,
+  now: Date,
+  options: { maxDays?: number; defaultFrom?: (until: Date) => Date } = {},
+): DashboardRange {
+  const maxDays = options.maxDays ?? MAX_RANGE_DAYS;
   // Only from/to: the list's other filters are not the dashboard's.
   const { filters, echo } = parseLeadFilters({ from: query.from, to: query.to }, timezone);
   const until = filters.until ?? now;
-  const from = filters.from ?? DateTime.fromMillis(until.getTime() - 1, { zone: timezone }).startOf('week').toJSDate();
+  const from = filters.from ?? options.defaultFrom?.(until) ?? DateTime.fromMillis(until.getTime() - 1, { zone: timezone }).startOf('week').toJSDate();
   const issues: ErrorIssue[] = [];
   if (from >= until) issues.push({ path: 'from', message: 'The start must be before the end of the range (without an end date, before now).' });
-  else if (until.getTime() - from.getTime() > (MAX_RANGE_DAYS + 1) * 86_400_000) issues.push({ path: 'to', message: `Choose a range of at most ${MAX_RANGE_DAYS} days.` });
+  else if (until.getTime() - from.getTime() > (maxDays + 1) * 86_400_000) issues.push({ path: 'to', message: `Choose a range of at most ${maxDays} days.` });
   if (issues.length > 0) throw errors.invalidFilter(issues);
   return { from, until, echo: { from: echo.from, to: echo.to } };
 }

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { FORMULA_START_CODES } from '../../leads';
 
 /** The UTF-8 byte order mark Excel needs to read a CSV file as UTF-8. */
 export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -109,4 +110,30 @@ export class NdjsonEncoder extends Transform {
       this.push(Buffer.from(text, 'utf8'));
     }
   }
+}
+
+/** A cell of a CSV file made in memory: text gets the formula guard, numbers are written as they are, null is empty. */
+export type CsvCell = string | number | null;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * A small CSV file built in memory (the insights tables), by the export's
+ * rules: a header row, RFC 4180 quoting, CRLF record ends, UTF-8 with an
+ * optional BOM, and the formula guard of the lead export (a text cell
+ * starting with = + - @ tab or CR gets a leading ', with the very codes the
+ * export's SQL uses, leads/lead-export-sql.ts). Lead exports themselves
+ * stream from PostgreSQL's COPY instead (CsvRecordTerminator).
+ */
+export function csvFile(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>, options: { bom: boolean }): Buffer {
+  const lines = [header, ...rows].map((cells) => cells.map(csvCell).join(','));
+  const text = `${lines.join('\r\n')}\r\n`;
+  return options.bom ? Buffer.concat([UTF8_BOM, Buffer.from(text, 'utf8')]) : Buffer.from(text, 'utf8');
+}
+
+function csvCell(cell: CsvCell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
+  const guarded = cell.length > 0 && FORMULA_START_CODES.includes(cell.charCodeAt(0)) ? `'${cell}` : cell;
+  return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }

@@ -50,6 +50,13 @@ describe('stackedBarChart', () => {
     expect(bars(svg)[0]!.height).toBeCloseTo((37 / 40) * 186, 1);
   });
 
+  test('when the legend is left to the page, then the series names are not drawn but the bars and their titles are', () => {
+    const svg = stackedBarChart(chart({ legend: false }));
+    expect(svg).not.toContain('>Office open</text>');
+    expect(bars(svg)).toHaveLength(4);
+    expect(stackedBarChart(chart())).toContain('>Office open</text>');
+  });
+
   test('when labels, names, ids or colours hold markup, then they are escaped', () => {
     const svg = stackedBarChart(chart({
       id: 'a"b',

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { CsvRecordTerminator, NdjsonEncoder } from '../../../src/staff/export/export-encoders';
+import { csvFile, CsvRecordTerminator, NdjsonEncoder } from '../../../src/staff/export/export-encoders';
 
 /** CSV as PostgreSQL's COPY writes it: RFC 4180 quoting, LF after each record. */
 function copyCsv(records: string[][]): string {
@@ -69,5 +69,29 @@ describe('NdjsonEncoder', () => {
   test('when a BOM is asked for, then it comes first, once', async () => {
     const output = await through(new NdjsonEncoder({ bom: true }), [['{"a":1}'], ['{"a":2}']]);
     expect(output.toString('utf8')).toBe('\ufeff{"a":1}\n{"a":2}\n');
+  });
+});
+
+describe('csvFile', () => {
+  test('when a small table is encoded, then it has a header, CRLF record ends, RFC 4180 quoting, and a CSV parser reads the same cells', () => {
+    const bytes = csvFile(['name', 'note', 'count'], [['Ana', 'says "hi", twice', 3], ['Bo', 'line one\nline two', 0], [null, '', 12.5]], { bom: false });
+    const text = bytes.toString('utf8');
+    expect(text).toBe('name,note,count\r\nAna,"says ""hi"", twice",3\r\nBo,"line one\nline two",0\r\n,,12.5\r\n');
+    expect(parse(text)).toEqual([['name', 'note', 'count'], ['Ana', 'says "hi", twice', '3'], ['Bo', 'line one\nline two', '0'], ['', '', '12.5']]);
+  });
+
+  test.each(['=SUM(A1)', '+1', '-2+3', '@cmd', '\tx', '\rx'])('when a text cell starts like a formula (%j), then it gets a leading quote, as in the lead export', (value) => {
+    const text = csvFile(['v'], [[value]], { bom: false }).toString('utf8');
+    expect(parse(text, { relax_quotes: true })[1]).toEqual([`'${value}`]);
+  });
+
+  test('when numbers are negative or text is ordinary, then they stay as they are', () => {
+    expect(csvFile(['a', 'b'], [[-5, 'fall-2026']], { bom: false }).toString('utf8')).toBe('a,b\r\n-5,fall-2026\r\n');
+  });
+
+  test('when a BOM is asked for, then the file starts with it, once', () => {
+    const bytes = csvFile(['a'], [], { bom: true });
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toBe('a\r\n');
   });
 });
