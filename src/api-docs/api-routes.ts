@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { callBookedSchema, callbackRequestSchema, callbackSlotsQuerySchema, callOfferSchema } from '../callbacks';
 import { idempotencyKeySchema, inquiryAcceptedSchema, inquiryApiBodySchema } from '../inquiries';
 import { EXPORT_KEYS } from '../leads';
 import { officeHoursQuerySchema, officeStatusSchema } from '../office-hours-api';
@@ -35,6 +36,8 @@ export interface ApiRoute {
   };
   /** The errors this route answers with, straight from the catalogue. */
   errors: readonly CatalogueEntry[];
+  /** Fields some of those errors add to the error body, by status (a full call slot's fresh `slots`). */
+  errorFields?: Partial<Record<number, z.ZodRawShape>>;
 }
 
 /** Answers that may come from any JSON route: the database is away. */
@@ -79,6 +82,44 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: officeHoursQuerySchema,
     success: { status: 200, description: 'The status at the instant.', content: { 'application/json': officeStatusSchema } },
     errors: [errors.invalidAt],
+  },
+  {
+    method: 'get',
+    path: '/api/callback-slots',
+    operationId: 'getCallbackSlots',
+    summary: 'Times an advisor can call',
+    description:
+      'The call times offered to a lead (SPEC §11): slots of CALLBACK_SLOT_MINUTES inside open hours over the next CALLBACK_DAYS open days, ' +
+      'starting at least CALLBACK_NOTICE from now, each with the places left. Only with CALLBACKS=on (404 otherwise).',
+    tag: 'Calls',
+    query: callbackSlotsQuerySchema,
+    success: { status: 200, description: 'The offer.', content: { 'application/json': callOfferSchema } },
+    errors: [errors.invalidLeadToken, ...ALWAYS],
+  },
+  {
+    method: 'post',
+    path: '/api/callbacks',
+    operationId: 'bookCallback',
+    summary: 'Book a call, or ask to be called now',
+    description:
+      'Books a call for the lead, or moves the one it has (a lead has at most one active call). The inquiry rate limit counts these requests. ' +
+      'Only with CALLBACKS=on (404 otherwise).',
+    tag: 'Calls',
+    body: callbackRequestSchema,
+    success: {
+      status: 201,
+      description: 'The call is booked; the person is emailed a confirmation with an .ics attachment.',
+      content: { 'application/json': callBookedSchema },
+      headers: { Location: 'The confirmation page, with its signed token.' },
+    },
+    errors: [
+      errors.malformedJson, errors.invalidLeadToken, errors.slotFull, errors.payloadTooLarge, errors.unsupportedMediaType,
+      errors.validationFailed, errors.slotNotOffered, errors.rateLimited, ...ALWAYS,
+    ],
+    errorFields: {
+      409: { slots: z.array(callOfferSchema.shape.slots.element).meta({ description: 'The slots offered now.' }) },
+      422: { slots: z.array(callOfferSchema.shape.slots.element).optional().meta({ description: 'With slot_not_offered: the slots offered now.' }) },
+    },
   },
   ...(['csv', 'ndjson'] as const).map((format): ApiRoute => ({
     method: 'get',

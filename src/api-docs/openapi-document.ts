@@ -16,13 +16,13 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** One response per status, its `error` limited to the codes the route can give with that status. */
-function errorResponses(entries: readonly CatalogueEntry[]): Record<string, unknown> {
+function errorResponses(entries: readonly CatalogueEntry[], fields: ApiRoute['errorFields'] = {}): Record<string, unknown> {
   const byStatus = new Map<number, string[]>();
   for (const entry of entries) byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), entry.code]);
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const unique = [...new Set(codes)];
-    const schema = errorBodySchema.extend({ error: z.enum(unique as [string, ...string[]]) });
+    const schema = errorBodySchema.extend({ error: z.enum(unique as [string, ...string[]]), ...fields[status] });
     const retryAfter = status === 429 || status === 503;
     responses[String(status)] = {
       description: `${STATUS_TEXT[status] ?? 'Error'}: ${unique.join(', ')}`,
@@ -64,7 +64,7 @@ function operation(route: ApiRoute): Record<string, unknown> {
         ...(success.headers ? { headers: Object.fromEntries(Object.entries(success.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}),
         content,
       },
-      ...errorResponses(route.errors),
+      ...errorResponses(route.errors, route.errorFields),
     },
   };
 }

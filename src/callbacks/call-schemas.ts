@@ -17,3 +17,26 @@ export const callbackSlotsQuerySchema = z.object({ lead: leadTokenSchema });
 export const callbackRequestSchema = z.object({ lead: leadTokenSchema, slot: slotSchema });
 
 export type CallbackRequest = z.infer<typeof callbackRequestSchema>;
+
+/** The answers of the calls API, typed from these schemas so the documented shape is the one sent. */
+export const offeredSlotSchema = z.object({
+  start: z.iso.datetime().meta({ description: 'The slot\'s start (UTC); send it back as `slot` to book it.' }),
+  end: z.iso.datetime(),
+  remaining: z.int().min(1).meta({ description: 'Places left in the slot.' }),
+});
+
+export const callOfferSchema = z.object({
+  timezone: z.string().meta({ description: 'The office\'s IANA time zone, in which the thanks page shows the times.' }),
+  callNow: z.boolean().meta({ description: 'Whether "now" may be booked: the office is open.' }),
+  slots: z.array(offeredSlotSchema),
+});
+
+export const callBookedSchema = z.object({
+  id: z.uuid(),
+  scheduledFor: z.iso.datetime().meta({ description: 'When the advisor will call (UTC); for "now", the moment it was asked for.' }),
+  kind: z.enum(['now', 'scheduled']),
+  manageUrl: z.url().meta({ description: 'The signed link to cancel or move the call.' }),
+});
+
+export type CallOfferBody = z.infer<typeof callOfferSchema>;
+export type CallBookedBody = z.infer<typeof callBookedSchema>;

@@ -1,5 +1,6 @@
 import { formatOfficeTime, genericZoneName, officeClockTime, officeDate, officeDayLabel, type OfficeHours } from '../office-hours';
 import type { CallOffer, OfferedSlot } from './callback-booking';
+import type { CallOfferBody } from './call-schemas';
 
 /** The slot choice as the pages show it: grouped by office-local day, each time with its zone (EST/EDT). */
 export interface OfferView {
@@ -51,7 +52,7 @@ function slotView(office: OfficeHours, slot: OfferedSlot) {
 }
 
 /** The JSON form of the offer: instants in UTC. */
-export function offerJson(office: OfficeHours, offer: CallOffer) {
+export function offerJson(office: OfficeHours, offer: CallOffer): CallOfferBody {
   return {
     timezone: office.timezone,
     callNow: offer.callNow,

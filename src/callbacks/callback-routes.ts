@@ -7,7 +7,7 @@ import type { Database } from '../platform/database';
 import { errors } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { RenderPage } from '../platform/pages';
-import { callbackRequestSchema, callbackSlotsQuerySchema, slotSchema } from './call-schemas';
+import { callbackRequestSchema, callbackSlotsQuerySchema, slotSchema, type CallBookedBody } from './call-schemas';
 import type { CallTokens } from './call-tokens';
 import { callTimeLabel, offerJson, offerView } from './call-views';
 import type { BookingOutcome, CallbackBooking, SlotChoice } from './callback-booking';
@@ -214,7 +214,7 @@ export function callbackRouter(deps: CallbackRouteDeps): express.Router {
           scheduledFor: outcome.call.scheduledFor.toISOString(),
           kind: outcome.call.kind,
           manageUrl: `${deps.baseUrl}${callUrl(outcome.call.id, '/manage')}`,
-        });
+        } satisfies CallBookedBody);
     }
   });
 

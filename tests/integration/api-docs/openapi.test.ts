@@ -83,7 +83,9 @@ describe('API document (GET /api/openapi.json)', () => {
     expect(document.openapi).toBe('3.1.0');
     const documented = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
     expect(documented.sort()).toEqual(API_ROUTES.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort());
-    expect(documented).toEqual(expect.arrayContaining(['POST /api/inquiries', 'GET /api/office-hours', 'GET /admin/leads/export.csv', 'GET /admin/leads/export.ndjson']));
+    expect(documented).toEqual(expect.arrayContaining([
+      'POST /api/inquiries', 'GET /api/office-hours', 'GET /api/callback-slots', 'POST /api/callbacks', 'GET /admin/leads/export.csv', 'GET /admin/leads/export.ndjson',
+    ]));
   });
 
   test('when inquiries are posted, then each answer (201, 400, 403, 413, 415, 422, 429) matches its documented schema', async () => {
@@ -132,8 +134,36 @@ describe('API document (GET /api/openapi.json)', () => {
     }
   });
 
+  test('when calls are booked, then each answer (200, 201, 400, 409, 413, 415, 422, 429) matches its documented schema', async () => {
+    const leadToken = async () => (await request(t.app).post('/api/inquiries').set('X-Forwarded-For', nextIp()).send(json(validInquiry())).expect(201)).body.leadToken as string;
+    const book = (body: unknown, headers: Record<string, string> = {}, ip = nextIp()) => request(t.app).post('/api/callbacks').set('X-Forwarded-For', ip).set(headers).send(body as object);
+    const lead = await leadToken();
+    const offer = await request(t.app).get(`/api/callback-slots?lead=${encodeURIComponent(lead)}`).expect(200);
+    expectDocumented('get', '/api/callback-slots', offer);
+    expectDocumented('get', '/api/callback-slots', await request(t.app).get('/api/callback-slots?lead=forged').expect(400));
+
+    // Nobody is taking leads, so the team takes one call per slot: another lead then finds it full.
+    const slot = (offer.body as { slots: Array<{ start: string }> }).slots[0]!.start;
+    expectDocumented('post', '/api/callbacks', await book({ lead, slot }).expect(201));
+    const full = await book({ lead: await leadToken(), slot }).expect(409);
+    expect(full.body).toMatchObject({ error: 'slot_full', slots: expect.any(Array) });
+    expectDocumented('post', '/api/callbacks', full);
+    expectDocumented('post', '/api/callbacks', await book({ lead, slot: '2020-01-06T14:00:00Z' }).expect(422));
+    expectDocumented('post', '/api/callbacks', await book([lead]).expect(422));
+    expectDocumented('post', '/api/callbacks', await book({ lead: 'forged', slot }).expect(400));
+    expectDocumented('post', '/api/callbacks', await book('{"lead":', { 'Content-Type': 'application/json' }).expect(400));
+    expectDocumented('post', '/api/callbacks', await book('lead=x', { 'Content-Type': 'text/plain' }).expect(415));
+    expectDocumented('post', '/api/callbacks', await book(JSON.stringify({ lead: 'x'.repeat(20_000) }), { 'Content-Type': 'application/json' }).expect(413));
+    const ip = nextIp();
+    for (let n = 0; n < 3; n++) await book({ lead: 'forged', slot }, {}, ip).expect(400);
+    expectDocumented('post', '/api/callbacks', await book({ lead, slot }, {}, ip).expect(429));
+  });
+
   test('when the database does not answer, then the 503 of each route that may give one matches', async () => {
     expectDocumented('post', '/api/inquiries', await request(down.app).post('/api/inquiries').set('X-Forwarded-For', nextIp()).send(json(validInquiry())).expect(503));
+    const lead = (await request(t.app).post('/api/inquiries').set('X-Forwarded-For', nextIp()).send(json(validInquiry())).expect(201)).body.leadToken as string;
+    expectDocumented('get', '/api/callback-slots', await request(down.app).get(`/api/callback-slots?lead=${encodeURIComponent(lead)}`).expect(503));
+    expectDocumented('post', '/api/callbacks', await request(down.app).post('/api/callbacks').set('X-Forwarded-For', nextIp()).send({ lead, slot: 'now' }).expect(503));
     for (const route of ['/admin/leads/export.csv', '/admin/leads/export.ndjson']) {
       expectDocumented('get', route, await request(down.app).get(route).set('Authorization', `Bearer ${token}`).set('Accept', 'application/json').expect(503));
     }
