@@ -10,6 +10,7 @@ import { CliError, cliErrors, UsageError } from './platform/errors';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
 import { createStaffCommands } from './staff';
+import { createWebhookCommands } from './webhooks';
 
 /**
  * `npm run cli -- <command> [options]`. Each command opens the same database
@@ -32,6 +33,8 @@ const commands: Record<string, Command<Config>> = {
   },
   // staff:add, staff:token, staff:disable, leads:export, leads:erase, leads:purge
   ...createStaffCommands(),
+  // webhooks:add, webhooks:list, webhooks:remove
+  ...createWebhookCommands(),
   'db:migrate': {
     summary: 'db:migrate   apply pending migrations (the app also does this at start-up)',
     async run() {

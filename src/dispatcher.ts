@@ -9,6 +9,7 @@ import type { Clock } from './platform/clock';
 import type { Database, SqlTransaction } from './platform/database';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
+import { createDeliveryRepository, createWebhookDispatcher, createWebhookMetrics, createWebhookSender, queueWebhookEvent, type SenderOptions, type WebhookDispatcher } from './webhooks';
 
 export interface DispatcherDeps {
   config: Config;
@@ -19,13 +20,19 @@ export interface DispatcherDeps {
   mailer: Mailer;
   /** Where its counters go; the web process passes the registry /metrics serves. */
   registry: Registry;
+  /** Tests only: a shorter webhook timeout, an injected name lookup or request. */
+  webhookSender?: Omit<SenderOptions, 'allowPrivate'>;
 }
 
+/** The mail dispatcher and the webhook dispatcher, started and stopped together. */
+export type Dispatchers = Dispatcher & { webhooks: WebhookDispatcher };
+
 /**
- * The mail dispatcher from its dependencies. Apart from app.ts so the worker
- * process never loads the HTTP stack; server.ts builds both.
+ * The dispatchers from their dependencies: mail (the outbox) and webhooks,
+ * each with its own loop. Apart from app.ts so the worker process never
+ * loads the HTTP stack; server.ts builds both.
  */
-export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
+export function buildDispatcher(deps: DispatcherDeps): Dispatchers {
   const { config, db, clock, logger, mailer } = deps;
   const outbox = createOutboxRepository(db);
   const leads = createLeadRepository(db);
@@ -50,8 +57,19 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     escalation: config.escalation,
     responseTargetMs: config.responseTargetMs,
     onReassigned: (tx, change) => recordReassignment(tx, change, clock.now()),
+    onAssigned: async (tx, leadIds, at) => {
+      for (const leadId of leadIds) await queueWebhookEvent(tx, { type: 'lead.assigned', leadId, at });
+    },
   });
-  return createDispatcher({
+  const webhooks = createWebhookDispatcher({
+    deliveries: createDeliveryRepository(db),
+    leadRecords: (ids) => leads.exportRecords(ids),
+    sender: createWebhookSender({ ...deps.webhookSender, allowPrivate: config.webhookAllowPrivate }),
+    clock,
+    logger,
+    metrics: createWebhookMetrics(deps.registry),
+  });
+  const mail = createDispatcher({
     outbox,
     content: createEmailContent({ leads, config, advisorsOf }),
     mailer,
@@ -62,6 +80,17 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     routing,
     assignments: { states: (ids) => leadAssignment.states(ids), advisors: (ids) => advisors.contacts(db.pool, ids) },
   });
+  return {
+    ...mail,
+    webhooks,
+    start(options) {
+      mail.start(options);
+      webhooks.start(options);
+    },
+    async stop() {
+      await Promise.all([mail.stop(), webhooks.stop()]);
+    },
+  };
 }
 
 /**
