@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Webhook } from 'standardwebhooks';
-import { addressProblem, guardedLookup, systemLookup, type LookupFunction } from './address-policy';
+import { guardedLookup, systemLookup, type LookupFunction } from './address-policy';
 import { parseWebhookUrl } from './webhook-url';
 
 /** SPEC §13: any 2xx within this long is success. */
@@ -60,33 +60,37 @@ export function createWebhookSender(options: SenderOptions) {
 
   async function send(message: OutgoingWebhook): Promise<SendOutcome> {
     const parsed = parseWebhookUrl(message.url, options.allowPrivate);
+    // The scheme, and a literal address (which no lookup sees), are checked before anything is opened.
     if (!parsed.ok) return { ok: false, status: null, error: `blocked: ${parsed.problem}` };
-    if (parsed.literalAddress && !options.allowPrivate) {
-      const problem = addressProblem(parsed.literalAddress);
-      if (problem) return { ok: false, status: null, error: `blocked: ${problem}` };
-    }
     const open = options.request ?? (parsed.url.protocol === 'https:' ? https.request : http.request);
     const body = Buffer.from(message.body);
     return new Promise<SendOutcome>((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const finish = (outcome: SendOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         resolve(outcome);
       };
-      const request = open(parsed.url, {
-        method: 'POST',
-        agent: false,
-        lookup: lookup as never,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(body.length),
-          'user-agent': 'Frontdesk-Webhooks/1',
-          ...signatureHeaders(message),
-        },
-      });
-      const timer = setTimeout(() => {
+      let request: http.ClientRequest;
+      try {
+        request = open(parsed.url, {
+          method: 'POST',
+          agent: false,
+          lookup: lookup as never,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(body.length),
+            'user-agent': 'Frontdesk-Webhooks/1',
+            ...signatureHeaders(message),
+          },
+        });
+      } catch (error) {
+        finish({ ok: false, status: null, error: String(error).slice(0, 300) });
+        return;
+      }
+      timer = setTimeout(() => {
         request.destroy();
         finish({ ok: false, status: null, error: `timed out after ${timeoutMs / 1000} s` });
       }, timeoutMs);

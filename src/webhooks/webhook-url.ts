@@ -8,7 +8,7 @@ export interface UrlPolicy {
   lookup: LookupFunction;
 }
 
-export type ParsedUrl = { ok: true; url: URL; literalAddress: string | null } | { ok: false; problem: string };
+export type ParsedUrl = { ok: true; url: URL; literalAddress: string | null } | { ok: false; problem: string; url?: undefined; /** The problem is the address, not the URL's form. */ address?: boolean };
 
 /** The host as an IP address when the URL names one (`[::1]` → `::1`), else null. */
 function literalAddress(url: URL): string | null {
@@ -37,7 +37,7 @@ export function parseWebhookUrl(raw: string, allowPrivate: boolean): ParsedUrl {
   const literal = literalAddress(url);
   if (literal && !allowPrivate) {
     const problem = addressProblem(literal);
-    if (problem) return { ok: false, problem: `${problem} (allowed only with WEBHOOK_ALLOW_PRIVATE=on)` };
+    if (problem) return { ok: false, problem, address: true };
   }
   return { ok: true, url, literalAddress: literal };
 }
@@ -49,7 +49,7 @@ export function parseWebhookUrl(raw: string, allowPrivate: boolean): ParsedUrl {
  */
 export async function webhookUrlProblem(raw: string, policy: UrlPolicy): Promise<string | null> {
   const parsed = parseWebhookUrl(raw, policy.allowPrivate);
-  if (!parsed.ok) return parsed.problem;
+  if (!parsed.ok) return parsed.url === undefined && parsed.address ? `${parsed.problem} (allowed only with WEBHOOK_ALLOW_PRIVATE=on)` : parsed.problem;
   if (parsed.literalAddress) return null;
   const { hostname } = parsed.url;
   let addresses;

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Config } from '../../../src/config/config';
 import { createLogger } from '../../../src/platform/logger';
 import type { CommandContext } from '../../../src/platform/cli-command';
-import { createWebhookCommands, type WebhookCommandDeps } from '../../../src/webhooks';
+import { createWebhookCommands, type LookupFunction, type WebhookCommandDeps } from '../../../src/webhooks';
 import type { ReceivedWebhook } from '../../support/webhook-receiver';
 import type { TestApp } from '../../support/test-app';
 
@@ -37,4 +37,19 @@ export function verify(secret: string, received: ReceivedWebhook, now: Date): { 
   } finally {
     spy.mockRestore();
   }
+}
+
+/**
+ * A name lookup from a table, in dns.lookup's shape: the tests never ask
+ * real DNS. A name not in the table fails as ENOTFOUND.
+ */
+export function fakeLookup(table: Record<string, string[]>, calls: string[] = []): LookupFunction {
+  return (hostname, options, callback) => {
+    calls.push(hostname);
+    const addresses = table[hostname];
+    if (!addresses) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+    const entries = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    if (options.all) callback(null, entries);
+    else callback(null, entries[0]!.address, entries[0]!.family);
+  };
 }
