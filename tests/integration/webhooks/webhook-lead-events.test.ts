@@ -1,0 +1,128 @@
+import { v7 as uuidv7 } from 'uuid';
+import { EXPORT_KEYS } from '../../../src/leads';
+import { json, postJson, validInquiry } from '../../support/inquiries';
+import { OPEN_MONDAY, type TestApp } from '../../support/test-app';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { addStaff, createStaffTestApp, csrfFrom, signIn, type TestStaff } from '../staff/staff-helpers';
+import { addEndpoint, verify } from './webhook-support';
+
+const HTML = { Accept: 'text/html' };
+type Agent = Awaited<ReturnType<typeof signIn>>;
+
+describe('Webhook events of a lead: created, assigned, status changed, first response (SPEC §13)', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  let secret: string;
+  let staff: TestStaff;
+  let agent: Agent;
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    t = await createStaffTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'on', INQUIRY_RATE_LIMIT: '100000/1m' } });
+    ({ secret } = await addEndpoint(t, receiver.url(), ['lead.created', 'lead.assigned', 'lead.status_changed', 'lead.first_response']));
+    staff = await addStaff(t, { name: 'Avery Advisor' });
+    agent = await signIn(t, staff);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+  beforeEach(async () => {
+    receiver.reset();
+    t.clock.set(OPEN_MONDAY);
+    await t.db.staffUser.updateMany({ data: { available: false } });
+  });
+
+  async function postLead(): Promise<string> {
+    const { body } = await postJson(t, json(validInquiry())).expect(201);
+    return body.id as string;
+  }
+
+  /** Delivers what is queued and returns the verified bodies, in the order received. */
+  async function deliver() {
+    const from = receiver.received.length;
+    await t.dispatcher.webhooks.runOnce();
+    return receiver.received.slice(from).map((hook) => verify(secret, hook, t.clock.now()));
+  }
+
+  async function changeStatus(leadId: string, status: string) {
+    const page = await agent.get(`/admin/leads/${leadId}`).set(HTML).expect(200);
+    await agent.post(`/admin/leads/${leadId}/status`).type('form').set(HTML).send({ _csrf: csrfFrom(page.text), status }).expect(303);
+  }
+
+  async function logContact(leadId: string) {
+    const page = await agent.get(`/admin/leads/${leadId}`).set(HTML).expect(200);
+    await agent.post(`/admin/leads/${leadId}/contacts`).type('form').set(HTML).send({ _csrf: csrfFrom(page.text), channel: 'call', outcome: 'reached' }).expect(303);
+  }
+
+  test('when the dispatcher assigns a lead to an advisor, then lead.assigned is sent once, with the advisor in data.assignee', async () => {
+    const advisor = await t.db.staffUser.create({ data: { id: uuidv7(), email: `rowan.${process.pid}@college.test`, name: 'Rowan Router', passwordHash: 'unused', available: true } });
+    const leadId = await postLead();
+    await t.dispatcher.runOnce(); // the admissions mail is due: the lead is routed
+    await t.dispatcher.runOnce();
+
+    const bodies = await deliver();
+    expect(bodies.map((body) => body.type).sort()).toEqual(['lead.assigned', 'lead.created']);
+    const assigned = bodies.find((body) => body.type === 'lead.assigned')!;
+    expect(assigned.timestamp).toBe(OPEN_MONDAY);
+    expect(Object.keys(assigned.data)).toEqual(EXPORT_KEYS);
+    expect(assigned.data).toMatchObject({ id: leadId, assignee: advisor.email });
+    expect(await deliver()).toEqual([]);
+  });
+
+  test('when nobody is available to assign the lead to, then no lead.assigned is sent', async () => {
+    const leadId = await postLead();
+    await t.dispatcher.runOnce();
+    expect((await deliver()).map((body) => [body.type, body.data.id])).toEqual([['lead.created', leadId]]);
+  });
+
+  test('when staff change a new lead\'s status, then lead.status_changed (with the status and the one before) and lead.first_response are sent; a later change sends only lead.status_changed', async () => {
+    const leadId = await postLead();
+    await deliver();
+    t.clock.advance(60_000);
+    await changeStatus(leadId, 'contacted');
+    const changedAt = t.clock.now().toISOString();
+    const first = await deliver();
+    expect(first.map((body) => body.type).sort()).toEqual(['lead.first_response', 'lead.status_changed']);
+    expect(first.find((body) => body.type === 'lead.status_changed')).toMatchObject({ timestamp: changedAt, data: { id: leadId, status: 'contacted', previousStatus: 'new' } });
+    expect(first.find((body) => body.type === 'lead.first_response')).toMatchObject({ timestamp: changedAt, data: { id: leadId, firstResponseAt: changedAt } });
+
+    t.clock.advance(60_000);
+    await changeStatus(leadId, 'qualified');
+    await changeStatus(leadId, 'qualified'); // no change: no event
+    const second = await deliver();
+    expect(second).toEqual([expect.objectContaining({ type: 'lead.status_changed', data: expect.objectContaining({ status: 'qualified', previousStatus: 'contacted' }) })]);
+  });
+
+  test('when the first contact is logged, then lead.first_response is sent once; later contacts send nothing', async () => {
+    const leadId = await postLead();
+    await deliver();
+    t.clock.advance(90_000);
+    await logContact(leadId);
+    const bodies = await deliver();
+    expect(bodies).toEqual([expect.objectContaining({ type: 'lead.first_response', timestamp: t.clock.now().toISOString() })]);
+    expect(bodies[0]!.data).toMatchObject({ id: leadId, firstResponseAt: t.clock.now().toISOString(), status: 'new' });
+    t.clock.advance(60_000);
+    await logContact(leadId);
+    await changeStatus(leadId, 'contacted');
+    expect((await deliver()).map((body) => body.type)).toEqual(['lead.status_changed']);
+  });
+
+  test('when an endpoint takes only some events, then it gets only those', async () => {
+    await addEndpoint(t, receiver.url('/status-only'), ['lead.status_changed']);
+    try {
+      const leadId = await postLead();
+      await changeStatus(leadId, 'contacted');
+      await t.dispatcher.webhooks.runOnce();
+      expect(receiver.at('/status-only').map((hook) => (JSON.parse(hook.body) as { type: string }).type)).toEqual(['lead.status_changed']);
+    } finally {
+      await t.db.webhookEndpoint.deleteMany({ where: { url: receiver.url('/status-only') } });
+    }
+  });
+
+  test('when a lead is erased before its webhook goes out, then nothing is sent for it', async () => {
+    const leadId = await postLead();
+    await t.db.lead.delete({ where: { id: leadId } });
+    expect(await t.db.webhookDelivery.count({ where: { leadId } })).toBe(0);
+    expect(await deliver()).toEqual([]);
+  });
+});
