@@ -26,6 +26,8 @@ import { securityHeaders } from './platform/security';
 import { createViews } from './platform/views';
 import { createProgramCatalog, createProgramRepository } from './programs';
 import { staffWorkspace } from './staff/http';
+import { createDeliveryRepository, createEndpointRepository } from './webhooks';
+import { webhookAdminPage } from './webhooks/http';
 
 export const STATIC_DIR = path.resolve(__dirname, '../static');
 
@@ -119,7 +121,10 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(officeHoursRouter({ officeHours: config.officeHours, clock }));
 
   // Staff workspace: /admin sign-in, lead review, exports, audit (src/staff).
-  app.use(staffWorkspace({ config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry }));
+  app.use(staffWorkspace({
+    config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry,
+    adminPages: [webhookAdminPage({ endpoints: createEndpointRepository(db), deliveries: createDeliveryRepository(db), clock, logger })],
+  }));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ logger, renderPage }));

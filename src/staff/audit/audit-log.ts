@@ -23,7 +23,8 @@ export type AuditAction =
   | 'lead.contacted'
   | 'leads.exported'
   | 'leads.erased'
-  | 'leads.purged';
+  | 'leads.purged'
+  | 'webhook.resent';
 
 export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'staff.signed_in': 'Signed in',
@@ -41,6 +42,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",
   'leads.purged': 'Leads purged',
+  'webhook.resent': 'Webhook delivery resent',
 };
 
 /** Who acted: a staff user through a session or token, the command line, or nobody known (a failed sign-in). */
