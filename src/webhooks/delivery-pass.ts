@@ -23,6 +23,8 @@ export interface DeliveryPassDeps {
   leaseMs: number;
   batchSize: number;
   concurrency: number;
+  /** True once the dispatcher is stopping: sends in flight finish, the rest of the batch goes back. */
+  stopping?: () => boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export function createDeliveryPass(deps: DeliveryPassDeps): () => Promise<Webhoo
       const leads = await deps.leadRecords([...new Set(claimed.map((delivery) => delivery.leadId))]);
       const queue = [...claimed];
       const worker = async () => {
-        for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
+        for (let delivery = queue.shift(); delivery && !deps.stopping?.(); delivery = queue.shift()) {
           const lead = leads.get(delivery.leadId);
           if (!lead) continue; // erased meanwhile: its deliveries went with it
           untried.delete(delivery.id);
@@ -82,6 +84,8 @@ export function createDeliveryPass(deps: DeliveryPassDeps): () => Promise<Webhoo
       const settled = await Promise.allSettled(Array.from({ length: Math.min(deps.concurrency, claimed.length) }, worker));
       const failure = settled.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
+      // Left untried because the dispatcher is stopping: another takes them at once, not when the lease ends.
+      if (untried.size > 0) await deliveries.release([...untried], owner);
     } catch (error) {
       // Rows nobody tried go back at once rather than when their lease ends.
       await deliveries.release([...untried], owner).catch(() => undefined);

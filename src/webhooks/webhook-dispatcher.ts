@@ -30,9 +30,10 @@ export interface WebhookDispatcherDeps {
 export function createWebhookDispatcher(deps: WebhookDispatcherDeps) {
   const owner = `${process.pid}-webhooks-${randomUUID().slice(0, 8)}`;
   const batchSize = deps.batchSize ?? 50;
-  const runOnce = createDeliveryPass({ ...deps, owner, leaseMs: deps.leaseMs ?? 5 * 60_000, batchSize, concurrency: deps.concurrency ?? 10 });
-  const { logger } = deps;
   let running = false;
+  let stopping = false;
+  const runOnce = createDeliveryPass({ ...deps, owner, leaseMs: deps.leaseMs ?? 5 * 60_000, batchSize, concurrency: deps.concurrency ?? 10, stopping: () => stopping });
+  const { logger } = deps;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let listener: Client | undefined;
@@ -82,11 +83,17 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps) {
     start(options: { connectionString?: string; pollMs?: number } = {}) {
       if (running) return;
       running = true;
+      stopping = false;
       loop = run(options.connectionString, options.pollMs ?? 2_000);
     },
-    /** Finishes the pass in progress (sends complete), then stops. */
+    /**
+     * Finishes the sends in flight (each within the timeout), gives back the
+     * rest of the batch, and stops: shutdown waits at most one timeout.
+     */
     async stop() {
+      if (!running) return;
       running = false;
+      stopping = true;
       wake?.();
       await loop;
       await listener?.end().catch(() => undefined);

@@ -2,9 +2,9 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { buildDispatcher } from '../../../src/dispatcher';
-import { EXPORT_KEYS } from '../../../src/leads';
 import { createMailer } from '../../../src/platform/mailer';
-import { RETRY_DELAYS_MS, WEBHOOK_TIMEOUT_MS } from '../../../src/webhooks';
+import { createDeliveryRepository, createWebhookDispatcher, createWebhookMetrics, createWebhookSender, RETRY_DELAYS_MS, WEBHOOK_TIMEOUT_MS } from '../../../src/webhooks';
+import { createLeadRepository, EXPORT_KEYS } from '../../../src/leads';
 import { json, postJson, validInquiry } from '../../support/inquiries';
 import { createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
@@ -202,6 +202,33 @@ describe('Webhook delivery (SPEC §13)', () => {
       expect(ids.sort()).toEqual([...leadIds].sort());
     }
     expect(new Set(receiver.received.map((hook) => hook.headers['webhook-id'])).size).toBe(30);
+  });
+
+  test('when a running dispatcher stops during a hanging send, then that send ends within the timeout and the rest of its batch is handed back untried', async () => {
+    await addEndpoint(t, receiver.url(), ['lead.created']);
+    const leadIds = [await postLead(), await postLead(), await postLead()];
+    receiver.answer(() => undefined); // never answers
+    const leads = createLeadRepository(t.db);
+    const dispatcher = createWebhookDispatcher({
+      deliveries: createDeliveryRepository(t.db),
+      leadRecords: (ids) => leads.exportRecords(ids),
+      sender: createWebhookSender({ allowPrivate: true, timeoutMs: TEST_TIMEOUT_MS }),
+      clock: t.clock,
+      logger: pino({ level: 'silent' }),
+      metrics: createWebhookMetrics(new Registry()),
+      concurrency: 1,
+    });
+    dispatcher.start({ connectionString: t.connectionString, pollMs: 60_000 });
+    for (let waited = 0; receiver.received.length === 0; waited += 20) {
+      if (waited > 5_000) throw new Error('the dispatcher never sent');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await dispatcher.stop();
+
+    expect(receiver.received).toHaveLength(1);
+    const rows = await t.db.webhookDelivery.findMany({ where: { leadId: { in: leadIds } } });
+    expect(rows.map((row) => [row.attempts, row.leaseOwner]).sort()).toEqual([[0, null], [0, null], [1, null]]);
+    expect(rows.find((row) => row.attempts === 1)).toMatchObject({ status: 'pending', lastError: `timed out after ${TEST_TIMEOUT_MS / 1000} s` });
   });
 
   test('when nothing overrides it, then the dispatcher waits 10 s for an answer', async () => {
