@@ -9,7 +9,8 @@ import { openDatabaseServer } from './platform/database-server';
 import { CliError, cliErrors, UsageError } from './platform/errors';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
-import { createStaffCommands } from './staff';
+import { systemClock } from './platform/clock';
+import { CLI_ACTOR, createAuditLog, createStaffCommands } from './staff';
 import { createWebhookCommands } from './webhooks';
 
 /**
@@ -34,7 +35,7 @@ const commands: Record<string, Command<Config>> = {
   // staff:add, staff:token, staff:disable, leads:export, leads:erase, leads:purge
   ...createStaffCommands(),
   // webhooks:add, webhooks:list, webhooks:remove
-  ...createWebhookCommands(),
+  ...createWebhookCommands({ audit: (db, tx, record) => createAuditLog({ db, clock: systemClock }).record({ ...record, actor: CLI_ACTOR }, tx) }),
   'db:migrate': {
     summary: 'db:migrate   apply pending migrations (the app also does this at start-up)',
     async run() {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import type { Prisma } from '../generated/prisma/client';
 import type { Database } from '../platform/database';
+
+type Writer = Pick<Prisma.TransactionClient, '$queryRaw' | 'webhookEndpoint'>;
 
 export interface WebhookEndpoint {
   id: string;
@@ -20,10 +23,10 @@ const PUBLIC_FIELDS = { id: true, url: true, events: true, description: true, cr
 /** The endpoints webhooks go to. The secret is written once and read only by the dispatcher. */
 export function createEndpointRepository(db: Database) {
   return {
-    /** Stores a checked endpoint; null when one with this URL exists already. */
-    async add(endpoint: { url: string; events: string[]; description: string | null; at: Date }): Promise<{ endpoint: WebhookEndpoint; secret: string } | null> {
+    /** Stores a checked endpoint (in `tx`, with its audit record); null when one with this URL exists already. */
+    async add(endpoint: { url: string; events: string[]; description: string | null; at: Date }, tx: Writer = db): Promise<{ endpoint: WebhookEndpoint; secret: string } | null> {
       const secret = newSecret();
-      const rows = await db.$queryRaw<WebhookEndpoint[]>`
+      const rows = await tx.$queryRaw<WebhookEndpoint[]>`
         INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at)
         VALUES (${uuidv7({ msecs: endpoint.at.getTime() })}::uuid, ${endpoint.url}, ${endpoint.events}::text[], ${endpoint.description}, ${secret}, ${endpoint.at})
         ON CONFLICT (url) DO NOTHING
@@ -36,10 +39,12 @@ export function createEndpointRepository(db: Database) {
       return db.webhookEndpoint.findMany({ select: PUBLIC_FIELDS, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     },
 
-    /** Removes an endpoint and its deliveries; false when there is none with this id. */
-    async remove(id: string): Promise<boolean> {
-      const { count } = await db.webhookEndpoint.deleteMany({ where: { id } });
-      return count === 1;
+    /** Removes an endpoint and its deliveries; null when there is none with this id. */
+    async remove(id: string, tx: Writer = db): Promise<WebhookEndpoint | null> {
+      const found = await tx.webhookEndpoint.findUnique({ where: { id }, select: PUBLIC_FIELDS });
+      if (!found) return null;
+      const { count } = await tx.webhookEndpoint.deleteMany({ where: { id } });
+      return count === 1 ? found : null;
     },
   };
 }

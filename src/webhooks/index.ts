@@ -12,7 +12,7 @@ export { createDeliveryRepository, type DeliveryRepository, type DeliveryView, t
 export { createWebhookSender, signatureHeaders, WEBHOOK_TIMEOUT_MS, RESPONSE_READ_LIMIT, type WebhookSender, type SenderOptions, type SendOutcome } from './webhook-sender';
 export { createWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher';
 export { createWebhookMetrics } from './webhook-metrics';
-export { createWebhookCommands, type WebhookCommandDeps } from './webhook-commands';
+export { createWebhookCommands, type WebhookCommandDeps, type WebhookAuditRecord } from './webhook-commands';
 export { RETRY_DELAYS_MS, MAX_TRIES, nextWebhookAttempt } from './retry-schedule';
 export { addressProblem, systemLookup, type LookupFunction } from './address-policy';
 export { webhookUrlProblem } from './webhook-url';

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config';
+import type { Prisma } from '../generated/prisma/client';
 import type { Command } from '../platform/cli-command';
+import type { Database } from '../platform/database';
 import { systemClock, type Clock } from '../platform/clock';
 import { cliErrors } from '../platform/errors';
 import { systemLookup, type LookupFunction } from './address-policy';
@@ -8,10 +10,18 @@ import { createEndpointRepository } from './endpoint-repository';
 import { isWebhookEvent, WEBHOOK_EVENTS } from './webhook-events';
 import { webhookUrlProblem } from './webhook-url';
 
+/** An audit record of a change made from the command line (no personal data: ids, URL host, events). */
+export interface WebhookAuditRecord {
+  action: 'webhook.added' | 'webhook.removed';
+  details: Record<string, unknown>;
+}
+
 export interface WebhookCommandDeps {
   clock?: Clock;
   /** Name resolution for the URL check (tests inject one). */
   lookup?: LookupFunction;
+  /** Writes the audit record inside the change's transaction (cli.ts passes the staff audit log). */
+  audit?: (db: Database, tx: Prisma.TransactionClient, record: WebhookAuditRecord) => Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,8 +53,9 @@ export function parseEvents(value: string, command: string): string[] {
 
 /**
  * `npm run cli -- webhooks:add | webhooks:list | webhooks:remove`
- * (docs/webhooks.md). Bad input is a usage error (exit status 2) and stores
- * nothing; the secret is printed once, alone on the last line, and never again.
+ * (docs/staff-guide.md). Bad input is a usage error (exit status 2) and stores
+ * nothing; the secret is printed once, alone on the last line, and never
+ * again. Adding and removing are audited with the command line as the actor.
  */
 export function createWebhookCommands(deps: WebhookCommandDeps = {}): Record<string, Command<Config>> {
   const clock = deps.clock ?? systemClock;
@@ -62,7 +73,12 @@ export function createWebhookCommands(deps: WebhookCommandDeps = {}): Record<str
         }
         const problem = await webhookUrlProblem(url, { allowPrivate: config.webhookAllowPrivate, lookup });
         if (problem) throw cliErrors.usage(`webhooks:add: --url: ${problem}`);
-        const added = await createEndpointRepository(db).add({ url, events, description, at: clock.now() });
+        const endpoints = createEndpointRepository(db);
+        const added = await db.$transaction(async (tx) => {
+          const stored = await endpoints.add({ url, events, description, at: clock.now() }, tx);
+          if (stored) await deps.audit?.(db, tx, { action: 'webhook.added', details: { endpointId: stored.endpoint.id, host: new URL(url).host, events } });
+          return stored;
+        });
         if (!added) throw cliErrors.usage(`webhooks:add: an endpoint with the URL ${url} exists already (webhooks:list shows it)`);
         print(`added webhook endpoint ${added.endpoint.id} for ${events.join(', ')}`);
         print('Its signing secret follows; it is shown only this once:');
@@ -84,7 +100,13 @@ export function createWebhookCommands(deps: WebhookCommandDeps = {}): Record<str
         const values = options(args, { id: { type: 'string' } }, 'webhooks:remove');
         const id = required(values.id, 'id', 'webhooks:remove');
         if (!UUID.test(id)) throw cliErrors.usage(`webhooks:remove: --id must be an endpoint id as webhooks:list shows it, got "${id.slice(0, 60)}"`);
-        if (!(await createEndpointRepository(db).remove(id.toLowerCase()))) throw cliErrors.failed(`webhooks:remove: there is no webhook endpoint with the id ${id}`);
+        const endpoints = createEndpointRepository(db);
+        const removed = await db.$transaction(async (tx) => {
+          const gone = await endpoints.remove(id.toLowerCase(), tx);
+          if (gone) await deps.audit?.(db, tx, { action: 'webhook.removed', details: { endpointId: gone.id, host: new URL(gone.url).host, events: gone.events } });
+          return gone;
+        });
+        if (!removed) throw cliErrors.failed(`webhooks:remove: there is no webhook endpoint with the id ${id}`);
         print(`removed webhook endpoint ${id.toLowerCase()}`);
       },
     },

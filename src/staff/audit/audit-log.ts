@@ -24,6 +24,8 @@ export type AuditAction =
   | 'leads.exported'
   | 'leads.erased'
   | 'leads.purged'
+  | 'webhook.added'
+  | 'webhook.removed'
   | 'webhook.resent';
 
 export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
@@ -42,6 +44,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",
   'leads.purged': 'Leads purged',
+  'webhook.added': 'Webhook endpoint added',
+  'webhook.removed': 'Webhook endpoint removed',
   'webhook.resent': 'Webhook delivery resent',
 };
 

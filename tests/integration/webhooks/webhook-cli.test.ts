@@ -1,7 +1,8 @@
 import { CliError, UsageError } from '../../../src/platform/errors';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { commandContext, fakeLookup, runCommand } from './webhook-support';
-import { createWebhookCommands } from '../../../src/webhooks';
+import { createWebhookCommands, type WebhookCommandDeps } from '../../../src/webhooks';
+import { CLI_ACTOR, createAuditLog } from '../../../src/staff';
 
 /** Names the URL checks resolve; nothing here is ever connected to. */
 const DNS = fakeLookup({
@@ -80,6 +81,24 @@ describe('webhooks:add, webhooks:list and webhooks:remove (SPEC §13)', () => {
     const allowing = { ...commandContext(t, ['--url', 'http://127.0.0.1:8080/hooks', '--events', 'lead.created']), config: { ...t.config, webhookAllowPrivate: true } };
     await commands['webhooks:add']!.run(allowing);
     expect(await t.db.webhookEndpoint.findMany()).toMatchObject([{ url: 'http://127.0.0.1:8080/hooks' }]);
+  });
+
+  test('when an endpoint is added and removed with the audit log wired as cli.ts wires it, then both are audited from the command line, with the host but not the path or secret', async () => {
+    const audited: WebhookCommandDeps = { clock: t.clock, lookup: DNS, audit: (db, tx, record) => createAuditLog({ db, clock: t.clock }).record({ ...record, actor: CLI_ACTOR }, tx) };
+    const added = await runCommand(t, 'webhooks:add', ['--url', 'https://hooks.crm.example/private/path', '--events', 'lead.created'], audited);
+    const { id } = await t.db.webhookEndpoint.findFirstOrThrow();
+    t.clock.advance(1000); // audit ids are time-ordered
+    await runCommand(t, 'webhooks:remove', ['--id', id], audited);
+    const records = await t.db.auditEvent.findMany({ where: { action: { in: ['webhook.added', 'webhook.removed'] } }, orderBy: { id: 'asc' } });
+    expect(records).toMatchObject([
+      { action: 'webhook.added', via: 'cli', actorId: null, details: { endpointId: id, host: 'hooks.crm.example', events: ['lead.created'] } },
+      { action: 'webhook.removed', via: 'cli', actorId: null, details: { endpointId: id, host: 'hooks.crm.example', events: ['lead.created'] } },
+    ]);
+    expect(JSON.stringify(records)).not.toContain('/private/path');
+    expect(JSON.stringify(records)).not.toContain(added[added.length - 1]);
+    // A refused add writes no record either.
+    await expect(runCommand(t, 'webhooks:add', ['--url', 'http://hooks.crm.example/x', '--events', 'lead.created'], audited)).rejects.toThrow(UsageError);
+    expect(await t.db.auditEvent.count({ where: { action: 'webhook.added' } })).toBe(1);
   });
 
   test('when an endpoint is removed, then it is gone; an unknown id fails with exit status 1 and a malformed one is a usage error', async () => {
