@@ -1,4 +1,8 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
+import { buildDispatcher } from '../../../src/dispatcher';
+import { createMailer } from '../../../src/platform/mailer';
 import { EXPORT_KEYS } from '../../../src/leads';
 import { json, postJson, validInquiry } from '../../support/inquiries';
 import { OPEN_MONDAY, type TestApp } from '../../support/test-app';
@@ -67,6 +71,30 @@ describe('Webhook events of a lead: created, assigned, status changed, first res
     expect(Object.keys(assigned.data)).toEqual(EXPORT_KEYS);
     expect(assigned.data).toMatchObject({ id: leadId, assignee: advisor.email });
     expect(await deliver()).toEqual([]);
+  });
+
+  test('when an overdue lead is reassigned (ESCALATION=reassign), then lead.assigned is sent again with the new advisor', async () => {
+    const first = await t.db.staffUser.create({ data: { id: uuidv7(), email: `ada.${process.pid}@college.test`, name: 'Ada Brooks', passwordHash: 'unused', available: true, createdAt: new Date('2026-01-01T00:00:00Z') } });
+    const second = await t.db.staffUser.create({ data: { id: uuidv7(), email: `ben.${process.pid}@college.test`, name: 'Ben Cho', passwordHash: 'unused', available: true, createdAt: new Date('2026-01-01T00:00:01Z') } });
+    const logger = pino({ level: 'silent' });
+    const mailer = createMailer({ smtpUrl: undefined, dataDir: t.config.dataDir, logger });
+    const reassigning = buildDispatcher({ config: { ...t.config, escalation: 'reassign' }, db: t.db, clock: t.clock, logger, mailer, registry: new Registry() });
+    try {
+      const leadId = await postLead();
+      await reassigning.runOnce();
+      const assignedTo = (await t.db.lead.findUniqueOrThrow({ where: { id: leadId } })).assignedToId;
+      const other = assignedTo === first.id ? second : first;
+      await deliver();
+      t.clock.advance(20 * 60_000); // past respondBy (15 min of open time)
+      await reassigning.runOnce();
+      expect((await t.db.lead.findUniqueOrThrow({ where: { id: leadId } })).assignedToId).toBe(other.id);
+      // Earlier tests' leads are overdue too and may move as well: look at this one.
+      const bodies = (await deliver()).filter((body) => body.data.id === leadId);
+      expect(bodies).toEqual([expect.objectContaining({ type: 'lead.assigned', timestamp: t.clock.now().toISOString(), data: expect.objectContaining({ assignee: other.email }) })]);
+    } finally {
+      mailer.close();
+      await t.db.staffUser.updateMany({ where: { id: { in: [first.id, second.id] } }, data: { available: false } });
+    }
   });
 
   test('when nobody is available to assign the lead to, then no lead.assigned is sent', async () => {
