@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { addressProblem, resolveAll, type LookupFunction } from './address-policy';
 
 export const URL_MAX_LENGTH = 2000;
@@ -8,13 +9,16 @@ export interface UrlPolicy {
   lookup: LookupFunction;
 }
 
-export type ParsedUrl = { ok: true; url: URL; literalAddress: string | null } | { ok: false; problem: string; url?: undefined; /** The problem is the address, not the URL's form. */ address?: boolean };
+export type ParsedUrl =
+  | { ok: true; url: URL; literalAddress: string | null }
+  /** `address`: the problem is the address the URL names, not the URL's form. */
+  | { ok: false; problem: string; address?: boolean };
 
 /** The host as an IP address when the URL names one (`[::1]` → `::1`), else null. */
 function literalAddress(url: URL): string | null {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   // The URL parser has already turned 0x7f.1, 2130706433 and the like into dotted IPv4.
-  return /^[\d.]+$/.test(host) || host.includes(':') ? host : null;
+  return isIP(host) === 0 ? null : host;
 }
 
 /**
@@ -49,7 +53,7 @@ export function parseWebhookUrl(raw: string, allowPrivate: boolean): ParsedUrl {
  */
 export async function webhookUrlProblem(raw: string, policy: UrlPolicy): Promise<string | null> {
   const parsed = parseWebhookUrl(raw, policy.allowPrivate);
-  if (!parsed.ok) return parsed.url === undefined && parsed.address ? `${parsed.problem} (allowed only with WEBHOOK_ALLOW_PRIVATE=on)` : parsed.problem;
+  if (!parsed.ok) return parsed.address ? `${parsed.problem} (allowed only with WEBHOOK_ALLOW_PRIVATE=on)` : parsed.problem;
   if (parsed.literalAddress) return null;
   const { hostname } = parsed.url;
   let addresses;
