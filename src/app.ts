@@ -6,7 +6,7 @@ import { apiDocsRouter } from './api-docs/http';
 import { createArticleCache, createArticleRepository, createArticleViews, type ArticleViews } from './articles';
 import { articleRouter } from './articles/http';
 import { createAdvisorAssignment } from './advisors';
-import { createCallbackBooking, createCallTokens } from './callbacks';
+import { callEventData, createCallbackBooking, createCallTokens } from './callbacks';
 import { callbackRouter, callOfferForThanks } from './callbacks/http';
 import { createOutboxRepository } from './outbox';
 import type { Config } from './config/config';
@@ -31,6 +31,8 @@ import { securityHeaders } from './platform/security';
 import { createViews } from './platform/views';
 import { createProgramCatalog, createProgramRepository } from './programs';
 import { staffWorkspace } from './staff/http';
+import { createDeliveryRepository, createEndpointRepository, queueWebhookEvent } from './webhooks';
+import { webhookAdminPage } from './webhooks/http';
 
 export const STATIC_DIR = path.resolve(__dirname, '../static');
 
@@ -112,6 +114,7 @@ export function buildApp(deps: AppDeps): express.Express {
     ? createCallbackBooking({
         db, clock, logger, officeHours: config.officeHours, rules: config.callbacks,
         callees: createLeadCallees(db), advisors: advisorAssignment, outbox: createOutboxRepository(db),
+        onChange: (tx, change) => queueWebhookEvent(tx, { type: change.type, leadId: change.call.leadId, at: clock.now(), extra: { call: callEventData(change.call) } }).then(() => undefined),
       })
     : null;
   const callOffer = callbackBooking ? callOfferForThanks({ booking: callbackBooking, tokens: callTokens, clock, officeHours: config.officeHours, baseUrl: config.baseUrl }) : undefined;
@@ -152,7 +155,10 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(apiDocsRouter({ siteName: config.siteName, version: packageVersion(), baseUrl: config.baseUrl }));
 
   // Staff workspace: /admin sign-in, lead review, exports, audit (src/staff).
-  app.use(staffWorkspace({ config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry }));
+  app.use(staffWorkspace({
+    config, db, databaseUrl: deps.databaseUrl ?? config.databaseUrl, clock, logger, renderPage, redis: deps.redis, metricsRegistry: metrics.registry,
+    adminPages: [webhookAdminPage({ endpoints: createEndpointRepository(db), deliveries: createDeliveryRepository(db), clock, logger })],
+  }));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ logger, renderPage }));

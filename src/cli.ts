@@ -9,7 +9,10 @@ import { openDatabaseServer } from './platform/database-server';
 import { CliError, cliErrors, UsageError } from './platform/errors';
 import { createLogger } from './platform/logger';
 import { migrate } from './platform/migrations';
+import { systemClock } from './platform/clock';
+import { CLI_ACTOR, createAuditLog } from './audit';
 import { createStaffCommands } from './staff';
+import { createWebhookCommands } from './webhooks';
 
 /**
  * `npm run cli -- <command> [options]`. Each command opens the same database
@@ -32,6 +35,8 @@ const commands: Record<string, Command<Config>> = {
   },
   // staff:add, staff:token, staff:disable, leads:export, leads:erase, leads:purge
   ...createStaffCommands(),
+  // webhooks:add, webhooks:list, webhooks:remove
+  ...createWebhookCommands({ audit: (db, tx, record) => createAuditLog({ db, clock: systemClock }).record({ ...record, actor: CLI_ACTOR }, tx) }),
   'db:migrate': {
     summary: 'db:migrate   apply pending migrations (the app also does this at start-up)',
     async run() {

@@ -10,6 +10,7 @@ import type { Clock } from './platform/clock';
 import type { Database } from './platform/database';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
+import { createDeliveryRepository, createWebhookDispatcher, createWebhookMetrics, createWebhookSender, queueWebhookEvent, type SenderOptions, type WebhookDispatcher } from './webhooks';
 
 export interface DispatcherDeps {
   config: Config;
@@ -20,13 +21,19 @@ export interface DispatcherDeps {
   mailer: Mailer;
   /** Where its counters go; the web process passes the registry /metrics serves. */
   registry: Registry;
+  /** Tests only: a shorter webhook timeout, an injected name lookup or request. */
+  webhookSender?: Omit<SenderOptions, 'allowPrivate'>;
 }
 
+/** The mail dispatcher and the webhook dispatcher, started and stopped together. */
+export type Dispatchers = Dispatcher & { webhooks: WebhookDispatcher };
+
 /**
- * The mail dispatcher from its dependencies. Apart from app.ts so the worker
- * process never loads the HTTP stack; server.ts builds both.
+ * The dispatchers from their dependencies: mail (the outbox) and webhooks,
+ * each with its own loop. Apart from app.ts so the worker process never
+ * loads the HTTP stack; server.ts builds both.
  */
-export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
+export function buildDispatcher(deps: DispatcherDeps): Dispatchers {
   const { config, db, clock, logger, mailer } = deps;
   const outbox = createOutboxRepository(db);
   const leads = createLeadRepository(db);
@@ -53,8 +60,19 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     responseTargetMs: config.responseTargetMs,
     // SPEC §8: by the lead's id, no personal data; nobody acted, the dispatcher did.
     onReassigned: (tx, change) => audit.recordInTransaction(tx, { actor: DISPATCHER_ACTOR, action: 'lead.reassigned', leadId: change.leadId, details: { from: change.from, to: change.to } }),
+    onAssigned: async (tx, leadIds, at) => {
+      for (const leadId of leadIds) await queueWebhookEvent(tx, { type: 'lead.assigned', leadId, at });
+    },
   });
-  return createDispatcher({
+  const webhooks = createWebhookDispatcher({
+    deliveries: createDeliveryRepository(db),
+    leadRecords: (ids) => leads.exportRecords(ids),
+    sender: createWebhookSender({ ...deps.webhookSender, allowPrivate: config.webhookAllowPrivate }),
+    clock,
+    logger,
+    metrics: createWebhookMetrics(deps.registry),
+  });
+  const mail = createDispatcher({
     outbox,
     content: createEmailContent({ leads, config, advisorsOf }),
     mailer,
@@ -78,4 +96,15 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
       tokens: createCallTokens(config.sessionSecret),
     }),
   });
+  return {
+    ...mail,
+    webhooks,
+    start(options) {
+      mail.start(options);
+      webhooks.start(options);
+    },
+    async stop() {
+      await Promise.all([mail.stop(), webhooks.stop()]);
+    },
+  };
 }

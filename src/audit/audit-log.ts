@@ -25,7 +25,10 @@ export type AuditAction =
   | 'lead.contacted'
   | 'leads.exported'
   | 'leads.erased'
-  | 'leads.purged';
+  | 'leads.purged'
+  | 'webhook.added'
+  | 'webhook.removed'
+  | 'webhook.resent';
 
 export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'staff.signed_in': 'Signed in',
@@ -43,6 +46,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'leads.exported': 'Leads exported',
   'leads.erased': "A person's leads erased",
   'leads.purged': 'Leads purged',
+  'webhook.added': 'Webhook endpoint added',
+  'webhook.removed': 'Webhook endpoint removed',
+  'webhook.resent': 'Webhook delivery resent',
 };
 
 /**

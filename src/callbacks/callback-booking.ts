@@ -40,6 +40,20 @@ export interface CallChange {
   call: Call;
 }
 
+/** The call as integration events carry it (SPEC §13: `data.call`), with UTC instants; the lead travels beside it. */
+export function callEventData(call: Call): Record<string, unknown> {
+  return {
+    id: call.id,
+    kind: call.kind,
+    status: call.status,
+    scheduledFor: call.scheduledFor.toISOString(),
+    endsAt: call.endsAt.toISOString(),
+    sequence: call.sequence,
+    bookedAt: call.bookedAt.toISOString(),
+    cancelledAt: call.cancelledAt?.toISOString() ?? null,
+  };
+}
+
 export interface CallbackBookingDeps {
   db: Database;
   clock: Clock;
@@ -171,7 +185,7 @@ export function createCallbackBooking(deps: CallbackBookingDeps) {
             ? { kind: 'callback_now', dueAt: now }
             : { kind: 'callback_reminder', dueAt: new Date(Math.max(now.getTime(), start - rules.reminderMs)) },
         ]);
-        await deps.onChange?.(tx, { type: 'callback.booked', call }); // integration events are queued here
+        await deps.onChange?.(tx, { type: 'callback.booked', call }); // its webhook event is queued here (app.ts wires onChange), in this transaction
         return { outcome: 'booked', call, callee, moved: existing !== null && existing.status === 'booked' };
       });
       if (outcome.outcome === 'booked') {
@@ -191,7 +205,7 @@ export function createCallbackBooking(deps: CallbackBookingDeps) {
         const cancelled = await calls.cancel(tx, callId, now);
         await deps.outbox.cancelForCall(tx, callId, ['callback_confirmation', 'callback_now', 'callback_reminder']);
         await queueMail(tx, cancelled, [{ kind: 'callback_cancelled', dueAt: now }]);
-        await deps.onChange?.(tx, { type: 'callback.cancelled', call: cancelled }); // integration events are queued here
+        await deps.onChange?.(tx, { type: 'callback.cancelled', call: cancelled }); // its webhook event is queued here (app.ts wires onChange), in this transaction
         return { outcome: 'cancelled', call: cancelled };
       });
       if (outcome.outcome === 'cancelled') deps.logger.info({ event: 'callback.cancelled', callbackId: callId });

@@ -106,6 +106,7 @@ const environmentSchema = z.object({
   RESPONSE_TARGET: duration.default(15 * 60_000),
   ESCALATION: z.enum(['notify', 'reassign', 'off'], { error: 'must be "notify", "reassign" or "off"' }).default('notify'),
   ESCALATION_EMAIL: emailList.optional(),
+  WEBHOOK_ALLOW_PRIVATE: onOff.default(false),
   DRAIN_SECONDS: wholeSeconds.default(5),
   CALLBACKS: onOff.default(true),
   CALLBACK_SLOT_MINUTES: z
@@ -154,6 +155,8 @@ export interface Config {
   readonly escalation: 'notify' | 'reassign' | 'off';
   /** Recipients of overdue alerts; ADMISSIONS_EMAIL unless set. */
   readonly escalationEmail: readonly string[];
+  /** Webhooks may go to loopback and private addresses, and to http:// URLs (tests, an internal CRM). */
+  readonly webhookAllowPrivate: boolean;
   /** After SIGTERM: how long /readyz answers 503 while requests are still served, before the server closes. */
   readonly drainSeconds: number;
   /** Call-back requests and booked calls (SPEC §11). */
@@ -214,6 +217,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     responseTargetMs: values.RESPONSE_TARGET,
     escalation: values.ESCALATION,
     escalationEmail: Object.freeze(values.ESCALATION_EMAIL ?? values.ADMISSIONS_EMAIL),
+    webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE,
     drainSeconds: values.DRAIN_SECONDS,
     callbacks: Object.freeze({
       enabled: values.CALLBACKS,

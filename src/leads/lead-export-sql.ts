@@ -88,11 +88,16 @@ function csvExpression(sql: string, kind: ColumnKind): string {
   }
 }
 
+const EXPORT_FROM = 'FROM leads l LEFT JOIN consent_records c ON c.lead_id = l.id LEFT JOIN staff_users s ON s.id = l.assigned_to_id';
+
 function fromWhere(request: ExportRequest, bind: Bind): string {
   const conditions = leadConditions(request.filters, bind);
   if (request.since) conditions.push(`l.id > ${bind(request.since, 'uuid')}`);
-  return `FROM leads l LEFT JOIN consent_records c ON c.lead_id = l.id LEFT JOIN staff_users s ON s.id = l.assigned_to_id ${whereClause(conditions)} ORDER BY l.id`;
+  return `${EXPORT_FROM} ${whereClause(conditions)} ORDER BY l.id`;
 }
+
+/** A lead as one JSON object with the export's keys and values, as NDJSON has it (and webhooks send). */
+const jsonObject = () => `json_build_object(${EXPORT_COLUMNS.map(([key, sql, kind]) => `'${key}', ${kind === 'timestamp' ? isoUtc(sql) : sql}`).join(', ')})`;
 
 /** `COPY (SELECT …) TO STDOUT` in csv format with a header row. COPY takes no parameters, hence escaped literals. */
 export function csvCopyStatement(request: ExportRequest): string {
@@ -107,6 +112,10 @@ export function csvCopyStatement(request: ExportRequest): string {
  */
 export function ndjsonQuery(request: ExportRequest): { text: string; values: string[] } {
   const { bind, values } = parameterBinder();
-  const pairs = EXPORT_COLUMNS.map(([key, sql, kind]) => `'${key}', ${kind === 'timestamp' ? isoUtc(sql) : sql}`).join(', ');
-  return { text: `SELECT json_build_object(${pairs})::text AS line ${fromWhere(request, bind)}`, values };
+  return { text: `SELECT ${jsonObject()}::text AS line ${fromWhere(request, bind)}`, values };
+}
+
+/** The leads with these ids as export objects (`$1` is the uuid[] of ids); each row is `{ id, record }`. */
+export function exportRecordsQuery(): string {
+  return `SELECT l.id::text AS id, ${jsonObject()} AS record ${EXPORT_FROM} WHERE l.id = ANY($1::uuid[])`;
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../platform/database';
 import type { LeadBasics, LeadWithContext } from './lead';
 import { leadConditions, parameterBinder, whereClause, type LeadFilters } from './lead-conditions';
+import { exportRecordsQuery } from './lead-export-sql';
 import { fromPrismaStatus, type LeadStatusName } from './lead-status';
 
 /**
@@ -52,6 +53,16 @@ interface SummaryRow {
 
 export function createLeadQueries(db: Database) {
   return {
+    /**
+     * These leads as the export has them (its keys and values, as NDJSON):
+     * what webhooks send as `data`. Erased leads are missing from the map.
+     */
+    async exportRecords(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+      if (ids.length === 0) return new Map();
+      const { rows } = await db.pool.query<{ id: string; record: Record<string, unknown> }>({ name: 'frontdesk-lead-export-records', text: exportRecordsQuery(), values: [ids] });
+      return new Map(rows.map((row) => [row.id, row.record]));
+    },
+
     async list(filters: LeadFilters, cursor: PageCursor, pageSize = PAGE_SIZE): Promise<LeadPage> {
       const { bind, values } = parameterBinder();
       const conditions = leadConditions(filters, bind);

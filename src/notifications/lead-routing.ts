@@ -25,6 +25,8 @@ export interface RoutingDeps {
   responseTargetMs: number;
   /** Records a reassignment inside its transaction (the audit event). */
   onReassigned?: (tx: SqlTransaction, change: Reassignment) => Promise<void>;
+  /** Runs in the transaction that assigns these leads to an advisor, first time or again (the `lead.assigned` webhook). */
+  onAssigned?: (tx: SqlTransaction, leadIds: string[], at: Date) => Promise<void>;
 }
 
 /**
@@ -60,7 +62,9 @@ export function createLeadRouting(deps: RoutingDeps) {
         });
         const stored = new Set(await leads.route(tx, routed, now));
         await advisors.markAssigned(tx, roundRobin.stamps);
-        await deps.outbox.queue(tx, escalationRows(routed.filter((lead) => stored.has(lead.id) && assigned(lead)).map((lead) => ({ leadId: lead.id, respondBy: lead.respondBy }))));
+        const newlyAssigned = routed.filter((lead) => stored.has(lead.id) && assigned(lead));
+        await deps.outbox.queue(tx, escalationRows(newlyAssigned.map((lead) => ({ leadId: lead.id, respondBy: lead.respondBy }))));
+        if (newlyAssigned.length > 0) await deps.onAssigned?.(tx, newlyAssigned.map((lead) => lead.id), now);
       });
     },
 
@@ -87,6 +91,7 @@ export function createLeadRouting(deps: RoutingDeps) {
         await deps.outbox.queue(tx, escalationRows([{ leadId, respondBy: newRespondBy }]));
         const change = { leadId, from: lead.assignedToId, to: next.id };
         await deps.onReassigned?.(tx, change);
+        await deps.onAssigned?.(tx, [leadId], now);
         return change;
       });
     },

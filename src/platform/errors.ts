@@ -26,6 +26,7 @@
  *     errors.sessionRequired()            403 session_required   changes made with an API token
  *     errors.invalidCsrfToken()           403 invalid_csrf_token
  *     errors.notFound(message?)           404 not_found
+ *     errors.deliveryInProgress()         409 delivery_in_progress  "Resend" while a dispatcher is sending that webhook
  *     errors.payloadTooLarge(message?)    413 payload_too_large
  *     errors.unsupportedMediaType(msg?)   415 unsupported_media_type
  *     errors.unsupportedEncoding()        415 unsupported_encoding
@@ -147,6 +148,7 @@ export const errors = {
   invalidCsrfToken: entry('invalid_csrf_token', 403, () => ({ message: 'This form has expired or did not come from this site. Go back, reload the page and try again.' })),
 
   notFound: entry('not_found', 404, (message: string = 'The page you asked for does not exist.') => ({ message })),
+  deliveryInProgress: entry('delivery_in_progress', 409, () => ({ message: 'This webhook is being sent right now. Reload the page in a few seconds and resend it if it failed.' })),
   payloadTooLarge: entry('payload_too_large', 413, (message: string = 'The request body is too large.') => ({ message })),
   unsupportedMediaType: entry('unsupported_media_type', 415, (message: string = 'Send the inquiry as JSON with Content-Type: application/json.') => ({ message })),
   unsupportedEncoding: entry('unsupported_encoding', 415, () => ({ message: 'The request body uses an encoding this server does not accept.' })),

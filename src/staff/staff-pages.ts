@@ -4,7 +4,7 @@ import type { RenderPage } from '../platform/pages';
 import { currentStaff } from './auth/authentication';
 import { CSRF_FIELD, csrfToken } from './auth/csrf';
 
-export type StaffSection = 'leads' | 'queue' | 'audit' | 'team' | 'dashboard' | 'insights' | 'login';
+export type StaffSection = 'leads' | 'queue' | 'audit' | 'team' | 'dashboard' | 'insights' | 'webhooks' | 'login';
 
 /**
  * Renders a staff page in the site's layout, adding what every staff page

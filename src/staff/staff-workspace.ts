@@ -28,6 +28,7 @@ import { dashboardRouter } from './dashboard/dashboard-routes';
 import { insightsRouter } from './insights/insights-routes';
 import { createResponseMetrics } from './leads/response-metrics';
 import { queueRouter } from './queue/queue-routes';
+import { createAdminPageKit, type AdminPage } from './admin-page-kit';
 import { createStaffPages } from './staff-pages';
 import { createStaffPool } from './staff-pool';
 import { availabilityRouter } from './team/availability-routes';
@@ -44,6 +45,8 @@ export interface StaffWorkspaceDeps {
   redis?: Redis;
   /** The app's metrics registry, for the response clock's metrics. */
   metricsRegistry?: Registry;
+  /** Administrators' pages of other capabilities (their http.ts), given the workspace's guards, layout and audit log. */
+  adminPages?: AdminPage[];
 }
 
 /**
@@ -95,5 +98,7 @@ export function staffWorkspace(deps: StaffWorkspaceDeps): express.Router {
   router.use(teamRouter({ advisors, programs, leads, audit, logger, renderStaffPage }));
   router.use(dashboardRouter({ statistics: createLeadStatistics(db), officeHours: config.officeHours, responseTargetMs: config.responseTargetMs, clock, renderStaffPage }));
   router.use(insightsRouter({ queries: createInsightsQueries(db), officeHours: config.officeHours, clock, renderStaffPage }));
+  const kit = createAdminPageKit({ audit, renderStaffPage });
+  for (const page of deps.adminPages ?? []) router.use(page(kit));
   return router;
 }

@@ -4,8 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { createArticleViews, type ArticleViews } from '../../src/articles';
-import { buildDispatcher } from '../../src/dispatcher';
-import type { Dispatcher } from '../../src/notifications/dispatcher';
+import { buildDispatcher, type DispatcherDeps, type Dispatchers as Dispatcher } from '../../src/dispatcher';
 import { loadConfig, type Config } from '../../src/config/config';
 import { seedIfEmpty } from '../../src/content/seed';
 import { ManualClock, type Clock } from '../../src/platform/clock';
@@ -18,7 +17,7 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink';
 
 export interface TestApp {
   app: ReturnType<typeof buildApp>;
-  /** The mail dispatcher, not started: tests call runOnce() at the instants they choose. */
+  /** The dispatchers, not started: tests call runOnce() (mail) and webhooks.runOnce() at the instants they choose. */
   dispatcher: Dispatcher;
   db: Database;
   config: Config;
@@ -39,7 +38,7 @@ export const CLOSED_SUNDAY = '2026-11-29T15:30:00.000Z';
  * `seed` loads the sample articles and programs.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; now?: string; seed?: boolean; clock?: Clock; logLines?: string[]; connectionString?: (real: string) => string; redis?: Redis } = {},
+  options: { env?: Record<string, string>; now?: string; seed?: boolean; clock?: Clock; logLines?: string[]; connectionString?: (real: string) => string; redis?: Redis; webhookSender?: DispatcherDeps['webhookSender'] } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'frontdesk-app-'));
@@ -65,7 +64,7 @@ export async function createTestApp(
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, logger });
   const articleViews = createArticleViews({ db, clock: options.clock ?? clock, timezone: config.officeHours.timezone, logger });
   const app = buildApp({ config, db, clock: options.clock ?? clock, logger, redis: options.redis, metrics, articleViews });
-  const dispatcher = buildDispatcher({ config, db, clock: options.clock ?? clock, logger, mailer, registry: metrics.registry });
+  const dispatcher = buildDispatcher({ config, db, clock: options.clock ?? clock, logger, mailer, registry: metrics.registry, webhookSender: options.webhookSender });
   return {
     app,
     dispatcher,

@@ -11,6 +11,7 @@ import type { AuditLog } from '../../audit';
 import type { RenderStaffPage } from '../staff-pages';
 import { FILTER_FIELDS, queryString, resolveLeadFilters, singleValue, UUID_PATTERN, type FilterEcho } from './lead-filters';
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES, educationLabel, isLeadStatus, LEAD_STATUSES, STATUS_LABELS, type LeadFilters, type LeadPage, type LeadRepository, type LeadStatusName, type PageCursor } from '../../leads';
+import { queueWebhookEvent } from '../../webhooks';
 import { CHANNEL_LABELS, OUTCOME_LABELS, parseContactForm, type ContactEcho } from './contact-form';
 import { officeMinutes, readClock } from './response-clock';
 import type { ResponseMetrics } from './response-metrics';
@@ -177,6 +178,7 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
     const logged = await leads.contactTransaction(async (tx) => {
       const contact = await leads.logContact(tx, { leadId: id, staffUserId: staff.id, at: deps.clock.now(), channel, outcome, note, officeHours: deps.officeHours });
       if (!contact) return null;
+      if (contact.firstResponse) await queueWebhookEvent(tx, { type: 'lead.first_response', leadId: id, at: contact.firstResponse.at });
       // The note stays on the lead: the audit trail carries no personal data.
       await deps.audit.record({
         actor,
@@ -219,7 +221,12 @@ export function leadRouter(deps: LeadRouteDeps): express.Router {
     const result = await leads.changeStatus(
       id,
       status,
-      (tx, change) => deps.audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from: change.from, to: change.to } }, tx),
+      async (tx, change) => {
+        await deps.audit.record({ actor, action: 'lead.status_changed', leadId: id, details: { from: change.from, to: change.to } }, tx);
+        const at = deps.clock.now();
+        await queueWebhookEvent(tx, { type: 'lead.status_changed', leadId: id, at, extra: { status: change.to, previousStatus: change.from } });
+        if (change.firstResponse) await queueWebhookEvent(tx, { type: 'lead.first_response', leadId: id, at: change.firstResponse.at });
+      },
       { at: deps.clock.now(), officeHours: deps.officeHours },
     );
     if (!result) throw errors.notFound('There is no lead with this id. It may have been erased.');

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { createLeadRepository, type NewLead } from '../../../src/leads';
 import { outboxRows, OUTBOX_CHANNEL } from '../../../src/outbox';
 import { createDatabase, withTransaction, type Database } from '../../../src/platform/database';
+import { WEBHOOK_CHANNEL } from '../../../src/webhooks';
 import { createTestApp, OPEN_MONDAY, type TestApp } from '../../support/test-app';
 
 /**
- * `frontdesk_store_lead` (migration 20261202180000_store_lead) is SQL that
+ * `frontdesk_store_lead` (migrations 20261202180000_store_lead and
+ * 20261203110000_webhooks) is SQL that
  * schema.prisma cannot describe, so the schema test does not see it: these
  * tests store leads through it (via the leads module, as the app does) and
  * check the rows, the NOTIFY, and how it serialises leads from one address.
@@ -161,5 +164,31 @@ describe('storing a lead through frontdesk_store_lead', () => {
     await leads.store(newLead({ email, spam: true }), { notifications: outboxRows([]) });
     const person = await leads.store(newLead({ email, at: new Date(Date.parse(OPEN_MONDAY) + 1_000) }), { notifications: outboxRows([]) });
     expect(person.duplicateOfId).toBeNull();
+  });
+
+  test('when endpoints take lead.created, then the same statement queues one delivery per such endpoint for a lead that is not spam, and wakes the webhook dispatchers', async () => {
+    const endpoint = (url: string, events: string[]) => t.db.webhookEndpoint.create({ data: { id: randomUUID(), url, events, secret: 'whsec_c2VjcmV0' } });
+    const created = await endpoint('https://a.example.org/hooks', ['lead.created']);
+    const both = await endpoint('https://b.example.org/hooks', ['lead.assigned', 'lead.created']);
+    await endpoint('https://c.example.org/hooks', ['lead.status_changed']);
+    const listener = new Client({ connectionString: t.connectionString });
+    await listener.connect();
+    const woken = new Promise<string>((resolve) => listener.on('notification', (message) => resolve(message.channel)));
+    await listener.query(`LISTEN ${WEBHOOK_CHANNEL}`);
+    try {
+      const leads = createLeadRepository(t.db);
+      const at = new Date(Date.parse(OPEN_MONDAY) + 5_000);
+      const stored = await leads.store(newLead({ at }), { notifications: outboxRows([]) });
+      const spam = await leads.store(newLead({ spam: true, at }), { notifications: outboxRows([]) });
+
+      const deliveries = await t.db.webhookDelivery.findMany({ where: { leadId: { in: [stored.id, spam.id] } } });
+      expect(deliveries.map((row) => [row.endpointId, row.leadId, row.eventType, row.status, row.attempts, row.eventAt.toISOString(), row.nextAttemptAt.toISOString()]).sort()).toEqual(
+        [created.id, both.id].sort().map((endpointId) => [endpointId, stored.id, 'lead.created', 'pending', 0, at.toISOString(), at.toISOString()]),
+      );
+      await expect(woken).resolves.toBe(WEBHOOK_CHANNEL);
+    } finally {
+      await listener.end();
+      await t.db.webhookEndpoint.deleteMany();
+    }
   });
 });
