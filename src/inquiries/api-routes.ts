@@ -7,7 +7,7 @@ import type { FormTokens } from './form-token';
 import { IdempotencyConflict, requestHash, type IdempotencyKeys, type StoredResponse } from './idempotency-keys';
 import { BODY_LIMIT, sameOrigin, sender } from './inquiry-guards';
 import type { InquiryMetrics } from './inquiry-metrics';
-import { idempotencyKeySchema, type InquiryAccepted } from './inquiry-schema';
+import { idempotencyKeySchema, inquiryAcceptedSchema, type InquiryAccepted } from './inquiry-schema';
 import type { SubmitInquiry } from './submit-inquiry';
 
 export interface ApiRouteDeps {
@@ -48,9 +48,15 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
     next();
   };
 
+  /**
+   * The stored answer again. It comes back from a jsonb column, which keeps
+   * keys in an order of its own: the answer's schema puts them back in the
+   * order the first answer had, so the replay is byte for byte the same.
+   */
   function replay(res: Response, response: StoredResponse) {
     res.set('Idempotent-Replayed', 'true');
-    res.status(response.statusCode).json(response.body);
+    const accepted = inquiryAcceptedSchema.safeParse(response.body);
+    res.status(response.statusCode).json(accepted.success ? accepted.data : response.body);
   }
 
   async function submitJson(req: Request, res: Response) {
@@ -74,6 +80,11 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
       sentTooFast = token.tooFast;
     }
 
+    // One answer per request, built once: the one stored for an Idempotency-Key
+    // replay must be byte for byte the one sent (the lead token inside is timed).
+    let built: InquiryAccepted | undefined;
+    const answer = (leadId: string, notifyAdmissionsAt: Date | null) => (built ??= acceptedBody(leadId, notifyAdmissionsAt));
+
     const hash = key ? requestHash(fields) : '';
     if (hash === null) {
       deps.metrics.count('invalid');
@@ -92,7 +103,7 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
       endpointPath: '/api/inquiries',
       ...sender(req),
       alsoInTransaction: key
-        ? (tx, accepted) => deps.idempotencyKeys.save(tx, key, hash, { statusCode: 201, body: acceptedBody(accepted.leadId, accepted.notifyAdmissionsAt) }, now)
+        ? (tx, accepted) => deps.idempotencyKeys.save(tx, key, hash, { statusCode: 201, body: answer(accepted.leadId, accepted.notifyAdmissionsAt) }, now)
         : undefined,
     }).catch(async (error: unknown) => {
       // Two requests with one Idempotency-Key at once: the loser replays the winner.
@@ -110,10 +121,10 @@ export function inquiryApiRouter(deps: ApiRouteDeps): express.Router {
         throw errors.validationFailed(result.issues);
       case 'spam':
         // Indistinguishable from success for the sender.
-        return res.status(201).json(acceptedBody(result.lead?.id ?? uuidv7(), result.notifyAdmissionsAt));
+        return res.status(201).json(answer(result.lead?.id ?? uuidv7(), result.notifyAdmissionsAt));
       case 'accepted':
       case 'duplicate':
-        return res.status(201).json(acceptedBody(result.lead.id, result.notifyAdmissionsAt));
+        return res.status(201).json(answer(result.lead.id, result.notifyAdmissionsAt));
     }
   }
 

@@ -169,3 +169,21 @@ describe('The JSON API (POST /api/inquiries)', () => {
     expect(counted(metrics.text, 'duplicate')).toBe(counted(before, 'duplicate') + 1);
   });
 });
+
+describe('POST /api/inquiries with a clock that moves during the request', () => {
+  test('when an Idempotency-Key is replayed, then the answer is byte for byte the first one, lead token included', async () => {
+    // Every reading of this clock is a millisecond later: the stored answer and the sent one are built at different instants.
+    let tick = 0;
+    const t = await createTestApp({ env: { INQUIRY_RATE_LIMIT: '1000/1m' }, clock: { now: () => new Date(Date.parse(OPEN_MONDAY) + tick++) } });
+    try {
+      const fields = json(validInquiry());
+      const first = await postJson(t, fields, { 'Idempotency-Key': 'moving-clock-1' }).expect(201);
+      expect(first.body.leadToken).toEqual(expect.any(String));
+      const second = await postJson(t, fields, { 'Idempotency-Key': 'moving-clock-1' }).expect(201);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(second.text).toBe(first.text);
+    } finally {
+      await t.close();
+    }
+  });
+});
