@@ -1,25 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
 import { createPassLoop } from '../platform/pass-loop';
-import { createDeliveryPass } from './delivery-pass';
-import type { DeliveryRepository } from './delivery-repository';
+import { createDeliveryPass, type DeliveryPassDeps } from './delivery-pass';
 import { WEBHOOK_CHANNEL } from './webhook-events';
-import type { WebhookMetrics } from './webhook-metrics';
-import type { WebhookSender } from './webhook-sender';
 
-export interface WebhookDispatcherDeps {
-  deliveries: DeliveryRepository;
-  leadRecords: (ids: string[]) => Promise<Map<string, Record<string, unknown>>>;
-  sender: WebhookSender;
-  clock: Clock;
-  logger: Logger;
-  metrics: WebhookMetrics;
-  /** Longer than a batch of sends takes (each at most the sender's timeout); a crashed dispatcher's rows come back after it. */
-  leaseMs?: number;
-  batchSize?: number;
-  concurrency?: number;
-}
+/** The pass's dependencies; the dispatcher names its lease owner and stop flag, and defaults the rest. */
+export type WebhookDispatcherDeps = Omit<DeliveryPassDeps, 'owner' | 'leaseMs' | 'batchSize' | 'concurrency' | 'stopping'> &
+  Partial<Pick<DeliveryPassDeps, 'leaseMs' | 'batchSize' | 'concurrency'>>;
 
 /**
  * Delivers queued webhooks. `runOnce` is one pass (tests drive it with a

@@ -43,3 +43,9 @@ export function parseDashboardRange(
 export function filterIssues(error: unknown): ErrorIssue[] | undefined {
   return isAppError(error) && error.code === errors.invalidFilter.code ? (error.issues ?? []) : undefined;
 }
+
+/** What was typed into the range form, to show it again beside the problems (capped: it is echoed into the page). */
+export function rangeEcho(query: Record<string, unknown>): { from?: string; to?: string } {
+  const typed = (value: unknown) => (typeof value === 'string' ? value.slice(0, 100) : undefined);
+  return { from: typed(query.from), to: typed(query.to) };
+}

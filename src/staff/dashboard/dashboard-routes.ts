@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock';
 import { requireStaff } from '../auth/authentication';
 import type { RenderStaffPage } from '../staff-pages';
 import { dashboardCharts, dashboardJson, formatDuration, formatShare, summariseArrivalCounts } from './dashboard-model';
-import { filterIssues, parseDashboardRange } from './dashboard-range';
+import { filterIssues, parseDashboardRange, rangeEcho } from './dashboard-range';
 
 export interface DashboardRouteDeps {
   statistics: LeadStatistics;
@@ -55,7 +55,7 @@ export function dashboardRouter(deps: DashboardRouteDeps): express.Router {
       const issues = filterIssues(error);
       if (!issues) throw error;
       // The range form again with what was wrong, as the lead list does.
-      const echo = { from: typeof query.from === 'string' ? query.from.slice(0, 100) : undefined, to: typeof query.to === 'string' ? query.to.slice(0, 100) : undefined };
+      const echo = rangeEcho(query);
       return renderStaffPage(req, res, 'staff/dashboard', { title: 'Dashboard', section: 'dashboard', echo, issues, ready: false }, 400);
     }
     const { range, data } = result;

@@ -5,7 +5,7 @@ import { formatOfficeTime, type OfficeHours } from '../../office-hours';
 import type { Clock } from '../../platform/clock';
 import { errors, type ErrorIssue } from '../../platform/errors';
 import { requireStaff } from '../auth/authentication';
-import { filterIssues, parseDashboardRange } from '../dashboard/dashboard-range';
+import { filterIssues, parseDashboardRange, rangeEcho } from '../dashboard/dashboard-range';
 import { csvFile } from '../export/export-encoders';
 import { queryString, singleValue } from '../leads/lead-filters';
 import type { RenderStaffPage } from '../staff-pages';
@@ -73,7 +73,7 @@ export function insightsRouter(deps: InsightsRouteDeps): express.Router {
       const issues = filterIssues(error);
       if (!issues) throw error;
       // The range form again with what was wrong, as the dashboard does.
-      const echo = { from: typeof query.from === 'string' ? query.from.slice(0, 100) : undefined, to: typeof query.to === 'string' ? query.to.slice(0, 100) : undefined };
+      const echo = rangeEcho(query);
       return renderStaffPage(req, res, 'staff/insights', { title: 'Insights', section: 'insights', echo, issues, ready: false }, 400);
     }
     const { parsed, range, data } = result;
