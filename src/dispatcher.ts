@@ -59,9 +59,9 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatchers {
     escalation: config.escalation,
     responseTargetMs: config.responseTargetMs,
     // SPEC §8: by the lead's id, no personal data; nobody acted, the dispatcher did.
-    onReassigned: (tx, change) => audit.recordInTransaction(tx, { actor: DISPATCHER_ACTOR, action: 'lead.reassigned', leadId: change.leadId, details: { from: change.from, to: change.to } }),
-    onAssigned: async (tx, leadIds, at) => {
-      for (const leadId of leadIds) await queueWebhookEvent(tx, { type: 'lead.assigned', leadId, at });
+    onReassigned: async (tx, change, at) => {
+      await audit.recordInTransaction(tx, { actor: DISPATCHER_ACTOR, action: 'lead.reassigned', leadId: change.leadId, details: { from: change.from, to: change.to } });
+      await queueWebhookEvent(tx, { type: 'lead.assigned', leadId: change.leadId, at });
     },
   });
   const webhooks = createWebhookDispatcher({

@@ -6,4 +6,4 @@
  */
 export { createAdvisorRepository, type Advisor, type AdvisorChange, type AdvisorRepository, type AdvisorUpdate, type AdvisorUpdateResult } from './advisor-repository';
 export { checkProgramCodes, describePrograms, EVERY_PROGRAM, parseProgramList, type ProgramCheck, type ProgramListParse } from './advisor-programs';
-export { createAdvisorAssignment, createRoundRobin, type AdvisorAssignment, type AdvisorCandidate, type AdvisorContact, type LeadToRoute } from './assignment';
+export { createAdvisorAssignment, type AdvisorAssignment, type AdvisorCandidate, type AdvisorContact, type LeadToRoute } from './assignment';

@@ -22,7 +22,7 @@ export { leadConditions, parameterBinder, literalBinder, whereClause, type LeadF
 export { EXPORT_COLUMNS, EXPORT_KEYS, FORMULA_START_CODES, csvCopyStatement, ndjsonQuery, type ExportFormat, type ExportRequest } from './lead-export-sql';
 export { PAGE_SIZE, type AwaitingLead, type LeadPage, type LeadSummary, type PageCursor } from './lead-queries';
 export type { LeadTransaction, PrismaTransaction, StatusChange } from './lead-repository';
-export { createLeadAssignment, type LeadAssignment, type LeadAssignmentState, type Routed, type UnroutedLead } from './lead-assignment';
+export { createLeadAssignment, type LeadAssignment, type LeadAssignmentState, type DueLead, type RoutedLead } from './lead-assignment';
 export { createLeadStatistics, type LeadStatistics, type SpeedReport, type SpeedFigures, type AdvisorFigures, type ProgramFigures, type ArrivalBucket, type StatisticsRange, type CallFigures } from './lead-statistics';
 export { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_NOTE_MAX, type ContactChannel, type ContactOutcome, type NewContact, type FirstResponse, type LoggedContact, type LeadContactEntry } from './lead-contacts';
 export { createLeadCallees, type LeadCallee, type LeadCallees } from './lead-callee';

@@ -1,19 +1,18 @@
 import type { Database, SqlTransaction } from '../platform/database';
 
-/** A lead whose admissions mail became due and that has not been routed yet. */
-export interface UnroutedLead {
+/** A lead whose admissions mail became due, with the clock it gets if it is routed now. */
+export interface DueLead {
   id: string;
-  programCode: string;
-  /** The advisor of the lead this one repeats, if any. */
-  repeatOfAdvisorId: string | null;
-}
-
-/** The outcome of routing one lead: its advisor (or none) and its response clock. */
-export interface Routed {
-  id: string;
-  advisorId: string | null;
   dueAt: Date;
   respondBy: Date | null;
+  /** The id of its escalation, queued at `respondBy` if it gets an advisor; null for none (ESCALATION=off). */
+  escalationId: string | null;
+}
+
+/** A lead routed: its advisor, or null when nobody eligible is taking leads (or ROUTING=off). */
+export interface RoutedLead {
+  leadId: string;
+  advisorId: string | null;
 }
 
 /** Where a lead stands for its mail and its escalation. */
@@ -32,42 +31,26 @@ const STATE_COLUMNS = `id::text AS id, program_code AS "programCode", assigned_t
 /**
  * The lead's side of routing: who it is assigned to and its response clock
  * (`due_at`, `respond_by`). A lead is routed once: `due_at` is set when its
- * admissions mail becomes due, and every write here is guarded on it, so a
+ * admissions mail becomes due, and routing only takes leads without it, so a
  * second dispatcher (or a retry) finds nothing left to route.
  */
 export function createLeadAssignment(db: Database) {
   return {
-    /** Locks those of `ids` not routed yet (never spam), oldest first, for the caller's transaction. */
-    async lockUnrouted(tx: SqlTransaction, ids: string[]): Promise<UnroutedLead[]> {
-      if (ids.length === 0) return [];
-      const { rows } = await tx.query<UnroutedLead>({
-        name: 'frontdesk-lock-unrouted-leads',
-        text: `SELECT l.id::text AS id, l.program_code AS "programCode", d.assigned_to_id::text AS "repeatOfAdvisorId"
-                 FROM leads l
-                 LEFT JOIN leads d ON d.id = l.duplicate_of_id
-                WHERE l.id = ANY($1::uuid[]) AND l.due_at IS NULL AND l.assigned_to_id IS NULL AND l.status <> 'spam'
-                ORDER BY l.created_at, l.id
-                  FOR UPDATE OF l`,
-        values: [ids],
+    /**
+     * Routes those of `due` not routed yet (never spam), oldest first, in one
+     * statement (`frontdesk_route_leads`, migration 20261203140000_route_leads):
+     * with `roundRobin` each gets its advisor, its escalation and a
+     * `lead.assigned` webhook; without, its clock only. A lead another
+     * dispatcher routed meanwhile is left out of the answer.
+     */
+    async route(due: DueLead[], options: { at: Date; roundRobin: boolean; outboxChannel: string }): Promise<RoutedLead[]> {
+      if (due.length === 0) return [];
+      const { rows } = await db.pool.query<RoutedLead>({
+        name: 'frontdesk-route-leads',
+        text: 'SELECT lead_id::text AS "leadId", advisor_id::text AS "advisorId" FROM frontdesk_route_leads($1::json, $2::timestamptz, $3::boolean, $4::text)',
+        values: [JSON.stringify(due), options.at, options.roundRobin, options.outboxChannel],
       });
       return rows;
-    },
-
-    /** Stores each lead's advisor and clock; returns the ids it routed (none that were routed meanwhile). */
-    async route(tx: SqlTransaction, routed: Routed[], at: Date): Promise<string[]> {
-      if (routed.length === 0) return [];
-      const { rows } = await tx.query<{ id: string }>({
-        name: 'frontdesk-route-leads',
-        text: `UPDATE leads l
-                  SET assigned_to_id = t.advisor_id,
-                      assigned_at = CASE WHEN t.advisor_id IS NULL THEN NULL ELSE $5::timestamptz END,
-                      due_at = t.due_at, respond_by = t.respond_by
-                 FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS t(id, advisor_id, due_at, respond_by)
-                WHERE l.id = t.id AND l.due_at IS NULL AND l.assigned_to_id IS NULL
-            RETURNING l.id::text AS id`,
-        values: [routed.map((lead) => lead.id), routed.map((lead) => lead.advisorId), routed.map((lead) => lead.dueAt), routed.map((lead) => lead.respondBy), at],
-      });
-      return rows.map((row) => row.id);
     },
 
     /** Locks one lead for a reassignment. */

@@ -1,7 +1,8 @@
-import { createRoundRobin, type AdvisorAssignment } from '../advisors';
-import type { LeadAssignment, Routed } from '../leads';
+import { v7 as uuidv7 } from 'uuid';
+import type { AdvisorAssignment } from '../advisors';
+import type { LeadAssignment } from '../leads';
 import { addOfficeTime, type OfficeHours } from '../office-hours';
-import type { OutboxRepository } from '../outbox';
+import { OUTBOX_CHANNEL, type OutboxRepository } from '../outbox';
 import type { Clock } from '../platform/clock';
 import type { SqlTransaction } from '../platform/database';
 
@@ -23,17 +24,20 @@ export interface RoutingDeps {
   routing: 'round-robin' | 'off';
   escalation: 'notify' | 'reassign' | 'off';
   responseTargetMs: number;
-  /** Records a reassignment inside its transaction (the audit event). */
-  onReassigned?: (tx: SqlTransaction, change: Reassignment) => Promise<void>;
-  /** Runs in the transaction that assigns these leads to an advisor, first time or again (the `lead.assigned` webhook). */
-  onAssigned?: (tx: SqlTransaction, leadIds: string[], at: Date) => Promise<void>;
+  /**
+   * Runs in the transaction that moves a lead to another advisor: the audit
+   * event and the `lead.assigned` webhook. (A first assignment queues its
+   * webhook in the statement that routes it.)
+   */
+  onReassigned?: (tx: SqlTransaction, change: Reassignment, at: Date) => Promise<void>;
 }
 
 /**
  * Routing when a lead's admissions mail becomes due (SPEC §10): the lead gets
  * its advisor, its due time and `respondBy`, and its escalation is queued —
- * all in one transaction that holds the routing lock, so however many
- * dispatchers run each lead is routed once and picks never interleave.
+ * in one statement that holds the routing lock (`frontdesk_route_leads`), so
+ * however many dispatchers run each lead is routed once and picks never
+ * interleave, and routing costs the email one round trip to the database.
  * A lead nobody is assigned to (no eligible advisor, or ROUTING=off) gets
  * its clock too, so the team's speed can be measured, but no escalation:
  * such an office works exactly as §7, and escalations are about an advisor.
@@ -41,31 +45,15 @@ export interface RoutingDeps {
 export function createLeadRouting(deps: RoutingDeps) {
   const { leads, advisors, clock } = deps;
   const respondByFrom = (from: Date) => addOfficeTime(deps.officeHours, from, deps.responseTargetMs);
-  const escalationRows = (rows: Array<{ leadId: string; respondBy: Date | null }>) =>
-    deps.escalation === 'off' ? [] : rows.flatMap(({ leadId, respondBy }) => (respondBy ? [{ leadId, kind: 'escalation' as const, dueAt: respondBy, digest: false }] : []));
-  const assigned = (lead: Routed) => lead.advisorId !== null;
+  const escalates = deps.escalation !== 'off';
 
   return {
     /** Routes the leads whose admissions mail is due, each due at its own instant. */
     async routeDue(due: Array<{ leadId: string; dueAt: Date }>): Promise<void> {
-      if (due.length === 0) return;
-      const dueAt = new Map(due.map((row) => [row.leadId, row.dueAt]));
-      await deps.transaction(async (tx) => {
-        if (deps.routing === 'round-robin') await advisors.lockRouting(tx);
-        const unrouted = await leads.lockUnrouted(tx, [...dueAt.keys()]);
-        if (unrouted.length === 0) return;
-        const now = clock.now();
-        const roundRobin = createRoundRobin(deps.routing === 'round-robin' ? await advisors.candidates(tx) : [], now);
-        const routed: Routed[] = unrouted.map((lead) => {
-          const at = dueAt.get(lead.id)!;
-          return { id: lead.id, advisorId: roundRobin.pick(lead)?.id ?? null, dueAt: at, respondBy: respondByFrom(at) };
-        });
-        const stored = new Set(await leads.route(tx, routed, now));
-        await advisors.markAssigned(tx, roundRobin.stamps);
-        const newlyAssigned = routed.filter((lead) => stored.has(lead.id) && assigned(lead));
-        await deps.outbox.queue(tx, escalationRows(newlyAssigned.map((lead) => ({ leadId: lead.id, respondBy: lead.respondBy }))));
-        if (newlyAssigned.length > 0) await deps.onAssigned?.(tx, newlyAssigned.map((lead) => lead.id), now);
-      });
+      await leads.route(
+        due.map(({ leadId, dueAt }) => ({ id: leadId, dueAt, respondBy: respondByFrom(dueAt), escalationId: escalates ? uuidv7() : null })),
+        { at: clock.now(), roundRobin: deps.routing === 'round-robin', outboxChannel: OUTBOX_CHANNEL },
+      );
     },
 
     /**
@@ -82,16 +70,13 @@ export function createLeadRouting(deps: RoutingDeps) {
         const lead = await leads.lockState(tx, leadId);
         if (!lead || lead.firstResponseAt || lead.respondBy?.getTime() !== respondBy.getTime()) return null;
         const now = clock.now();
-        const roundRobin = createRoundRobin(await advisors.candidates(tx), now);
-        const next = roundRobin.pick({ programCode: lead.programCode, repeatOfAdvisorId: null }, lead.assignedToId);
+        const next = await advisors.pick(tx, { programCode: lead.programCode, repeatOfAdvisorId: null, exclude: lead.assignedToId }, now);
         if (!next) return null;
         const newRespondBy = respondByFrom(now);
-        await leads.reassign(tx, leadId, { to: next.id, at: now, respondBy: newRespondBy });
-        await advisors.markAssigned(tx, roundRobin.stamps);
-        await deps.outbox.queue(tx, escalationRows([{ leadId, respondBy: newRespondBy }]));
-        const change = { leadId, from: lead.assignedToId, to: next.id };
-        await deps.onReassigned?.(tx, change);
-        await deps.onAssigned?.(tx, [leadId], now);
+        await leads.reassign(tx, leadId, { to: next, at: now, respondBy: newRespondBy });
+        if (newRespondBy) await deps.outbox.queue(tx, [{ leadId, kind: 'escalation', dueAt: newRespondBy, digest: false }]);
+        const change = { leadId, from: lead.assignedToId, to: next };
+        await deps.onReassigned?.(tx, change, now);
         return change;
       });
     },

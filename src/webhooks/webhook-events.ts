@@ -4,8 +4,10 @@ import type { SqlTransaction } from '../platform/database';
 /**
  * The events an endpoint can subscribe to (SPEC §13). A new event is one
  * line here, and one `queueWebhookEvent` call in the transaction of the
- * change that causes it. `lead.created` is queued by the database function
- * that stores a lead (migration 20261203110000_webhooks), in the same statement.
+ * change that causes it. Two are queued by database functions, in the
+ * statement of their change: `lead.created` by the one that stores a lead
+ * (migration 20261203110000_webhooks), and a first `lead.assigned` by the
+ * one that routes leads (migration 20261203140000_route_leads).
  */
 export const WEBHOOK_EVENTS = [
   'lead.created',
@@ -35,16 +37,8 @@ export interface WebhookEvent {
   extra?: Record<string, unknown>;
 }
 
-const QUEUE_SQL = `WITH queued AS (
-    INSERT INTO webhook_deliveries (id, endpoint_id, event_type, event_at, lead_id, extra, next_attempt_at)
-    SELECT gen_random_uuid(), e.id, $1::text, $2::timestamptz, $3::uuid, $4::jsonb, $2::timestamptz
-      FROM webhook_endpoints e
-     WHERE $1::text = ANY(e.events)
-    RETURNING 1
-  ), woken AS (
-    SELECT pg_notify('${WEBHOOK_CHANNEL}', '') FROM (SELECT count(*) AS n FROM queued) q WHERE q.n > 0
-  )
-  SELECT (SELECT count(*) FROM queued)::int AS queued, (SELECT count(*) FROM woken)::int AS woken`;
+/** `frontdesk_queue_webhook` (migration 20261203140000_route_leads) inserts one delivery per subscribed endpoint and wakes the dispatchers on WEBHOOK_CHANNEL. */
+const QUEUE_SQL = 'SELECT frontdesk_queue_webhook($1::text, ARRAY[$3::uuid], $2::timestamptz, $4::jsonb) AS queued';
 
 /**
  * Queues `event` for every endpoint subscribed to it, inside `tx`: it is
