@@ -5,7 +5,7 @@ import { errors } from '../../platform/errors';
 import { sendJsonError, wantsJson } from '../../platform/http-errors';
 import type { ApiTokens } from '../accounts/api-tokens';
 import type { StaffRole, StaffUsers } from '../accounts/staff-users';
-import { IDLE_TIMEOUT_MS, MAX_SESSION_MS } from './staff-session';
+import { IDLE_TIMEOUT_MS, LAST_SEEN_RESOLUTION_MS, MAX_SESSION_MS } from './staff-session';
 
 /** The signed-in staff member of this request, in `res.locals.staff`. */
 export interface StaffPrincipal {
@@ -68,7 +68,10 @@ export function authenticate(deps: { users: StaffUsers; tokens: ApiTokens; clock
         await regenerate(session);
         return next();
       }
-      session.lastSeenAt = now;
+      // Rewritten at most once a minute: a change saves the whole session, and a
+      // request that saves it after a concurrent one set a flash message would
+      // undo that message. In between, express-session only extends its expiry.
+      if (now - (session.lastSeenAt ?? 0) >= LAST_SEEN_RESOLUTION_MS) session.lastSeenAt = now;
       res.locals.staff = { id: user.id, email: user.email, name: user.name, role: user.role, available: user.available, via: 'web' } satisfies StaffPrincipal;
     }
     next();

@@ -17,6 +17,8 @@ declare module 'express-session' {
 
 /** A session unused for this long is over (checked against the app's Clock, and the cookie's lifetime). */
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+/** How stale `lastSeenAt` may get before a request rewrites it: the idle timeout counts from up to this much before the last request. */
+export const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
 /** However active, a session ends this long after sign-in: a forgotten laptop is not signed in for days. */
 export const MAX_SESSION_MS = 12 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'frontdesk.sid';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { IDLE_TIMEOUT_MS, MAX_SESSION_MS } from '../../../src/staff/auth/staff-session';
+import { IDLE_TIMEOUT_MS, LAST_SEEN_RESOLUTION_MS, MAX_SESSION_MS } from '../../../src/staff/auth/staff-session';
 import { LOGIN_LIMITS } from '../../../src/staff/auth/login-routes';
 import type { TestApp } from '../../support/test-app';
 import { addStaff, createStaffTestApp, csrfFrom, issueToken, nextIp, signIn, type TestStaff } from './staff-helpers';
@@ -181,6 +181,22 @@ describe('Staff sign-in, sessions and access (/admin)', () => {
     expect(expired.headers.location).toBe('/admin/login?next=%2Fadmin%2Fleads&expired=1');
     const page = await agent.get(expired.headers.location!).set(HTML).expect(200);
     expect(page.text).toContain('You were signed out after a period without activity.');
+  });
+
+  test('when requests follow each other within a minute, then the stored session is not rewritten by each (a concurrent one cannot undo a flash message), only once a minute', async () => {
+    const agent = await signIn(t, advisor);
+    const stored = async () => {
+      const rows = await t.db.$queryRawUnsafe<Array<{ sess: { lastSeenAt?: number } }>>(`SELECT sess FROM session WHERE sess->>'staffUserId' = $1`, advisor.id);
+      expect(rows).toHaveLength(1);
+      return rows[0]!.sess.lastSeenAt;
+    };
+    const signedIn = await stored();
+    t.clock.advance(LAST_SEEN_RESOLUTION_MS - 1_000);
+    await agent.get('/admin/leads').set(HTML).expect(200);
+    expect(await stored()).toBe(signedIn);
+    t.clock.advance(1_000);
+    await agent.get('/admin/leads').set(HTML).expect(200);
+    expect(await stored()).toBe(signedIn! + LAST_SEEN_RESOLUTION_MS);
   });
 
   test('when a session is older than its maximum age, then it ends even if it was in constant use', async () => {
