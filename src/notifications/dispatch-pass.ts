@@ -128,30 +128,36 @@ export function createDispatchPass(deps: DispatchPassDeps): () => Promise<Dispat
 
   /**
    * The leads held while the office was closed: each advisor's digest of
-   * their own first, then the team's, which settles the rows. A failure
-   * anywhere retries the lot, so an advisor may get their digest twice but
-   * the team never misses one.
+   * their own first, then the team's, which settles the rows. Each advisor's
+   * digest is recorded on its rows as it goes, so when a failure retries the
+   * batch, only the digests not sent yet go again: nobody gets theirs twice,
+   * and the team never misses one. An advisor whose address is refused for
+   * good is logged and skipped: the team digest, which names each lead's
+   * advisor, still goes.
    */
   async function sendHeld(held: ClaimedNotification[], pass: Pass) {
     const states = deps.assignments ? await deps.assignments.states(held.map((row) => row.leadId)) : new Map<string, LeadAssignmentState>();
-    const byAdvisor = new Map<string, string[]>();
+    const byAdvisor = new Map<string, ClaimedNotification[]>();
     for (const row of held) {
       const advisorId = states.get(row.leadId)?.assignedToId;
-      if (advisorId) byAdvisor.set(advisorId, [...(byAdvisor.get(advisorId) ?? []), row.leadId]);
+      if (advisorId && !row.advisorDigestSentAt) byAdvisor.set(advisorId, [...(byAdvisor.get(advisorId) ?? []), row]);
     }
     const teamIds = held.slice(0, DIGEST_LIST_LIMIT).map((row) => row.leadId);
-    const advisorIds = [...byAdvisor.values()].flatMap((ids) => ids.slice(0, DIGEST_LIST_LIMIT));
+    const advisorIds = [...byAdvisor.values()].flatMap((rows) => rows.slice(0, DIGEST_LIST_LIMIT).map((row) => row.leadId));
     const leads = await deps.content.loadLeads([...new Set([...teamIds, ...advisorIds])]);
-    for (const ids of byAdvisor.values()) {
-      const own = ids.flatMap((id) => leads.get(id) ?? []);
+    for (const rows of byAdvisor.values()) {
+      const own = rows.flatMap((row) => leads.get(row.leadId) ?? []);
       const advisor = own[0]?.advisor;
       if (!advisor) continue;
       try {
-        await deps.mailer.send(deps.content.advisorDigest(advisor, own, ids.length));
+        await deps.mailer.send(deps.content.advisorDigest(advisor, own, rows.length));
       } catch (error) {
-        await failedAttempt(held, 'admissions', error, pass);
-        return;
+        if (!isPermanentMailError(error)) return failedAttempt(held, 'admissions', error, pass);
+        logger.error({ event: 'notification.advisor_digest_refused', count: rows.length, error: (error instanceof Error ? error.message : String(error)).slice(0, 200) });
+        continue;
       }
+      const ids = rows.map((row) => row.id);
+      await outcomes.write(ids, () => outbox.markAdvisorDigestSent(ids, owner, deps.clock.now()));
     }
     const listed = teamIds.flatMap((id) => leads.get(id) ?? []);
     await deliver(held, 'admissions', () => deps.content.digest(listed, held.length), pass);

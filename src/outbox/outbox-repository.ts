@@ -17,6 +17,8 @@ export interface ClaimedNotification {
   /** The call a callback_* row is about, and the call's sequence when it was queued. */
   callbackId: string | null;
   callbackSequence: number | null;
+  /** A held admissions row: when its advisor's own digest was sent, by an earlier try of its batch. */
+  advisorDigestSentAt: Date | null;
 }
 
 export const OUTBOX_CHANNEL = 'frontdesk_outbox';
@@ -124,7 +126,12 @@ export function createOutboxRepository(db: Database) {
                  FOR UPDATE SKIP LOCKED) AS due
          WHERE n.id = due.id
         RETURNING n.id, n.lead_id AS "leadId", n.kind::text AS kind, n.digest, n.attempts, n.scheduled_at AS "scheduledAt",
-                  n.callback_id::text AS "callbackId", n.callback_sequence AS "callbackSequence"`;
+                  n.callback_id::text AS "callbackId", n.callback_sequence AS "callbackSequence", n.advisor_digest_sent_at AS "advisorDigestSentAt"`;
+    },
+
+    /** Records that these held rows' advisor got their digest, if this owner still holds their lease. */
+    async markAdvisorDigestSent(ids: string[], owner: string, sentAt: Date): Promise<void> {
+      await db.notification.updateMany({ where: { id: { in: ids }, leaseOwner: owner, status: 'pending' }, data: { advisorDigestSentAt: sentAt } });
     },
 
     /** Marks rows sent, if this owner still holds their lease. Returns how many it marked. */

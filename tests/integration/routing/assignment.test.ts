@@ -223,6 +223,61 @@ describe('Assignment (ROUTING=round-robin)', () => {
     expect(mailTo(sink, ada.email)).toHaveLength(1);
   });
 
+  describe('when an advisor\'s digest cannot be sent at the opening', () => {
+    /** Two leads held over Sunday (Ines for Ada, Kofi for Ben, who advises IT-AS only), their auto-replies sent; the clock at Monday's opening. */
+    async function heldLeads() {
+      t.clock.set('2026-11-29T15:30:00.000Z'); // Sunday: closed
+      t.clock.advance(1_000);
+      const first = await postLead(t, { firstName: 'Ines', program: 'HCA-BS' });
+      t.clock.advance(1_000);
+      const second = await postLead(t, { firstName: 'Kofi', program: 'IT-AS' });
+      await t.dispatcher.runOnce();
+      sink.messages.length = 0;
+      t.clock.set('2026-11-30T14:00:00.000Z'); // Monday 9:00 EST
+      return { first, second };
+    }
+    afterEach(() => sink.setMode('accept'));
+
+    test('for now (451), then the batch is tried again later and only the digests not sent yet go: nobody gets theirs twice', async () => {
+      const ada = await addAdvisor(t, 'Ada Brooks');
+      const ben = await addAdvisor(t, 'Ben Cho', { programs: ['IT-AS'] });
+      const { first, second } = await heldLeads();
+      sink.setMode('unavailable', (address) => address === ben.email);
+
+      await t.dispatcher.runOnce();
+      expect(mailTo(sink, ada.email)).toHaveLength(1);
+      expect(mailTo(sink, ben.email)).toHaveLength(0);
+      expect(mailTo(sink, ADMISSIONS)).toHaveLength(0);
+      const rows = await t.db.notification.findMany({ where: { leadId: { in: [first, second] }, kind: 'admissions' } });
+      expect(rows.map((row) => [row.leadId === first ? 'ada' : 'ben', row.status, row.attempts, row.advisorDigestSentAt !== null]).sort()).toEqual([
+        ['ada', 'pending', 1, true],
+        ['ben', 'pending', 1, false],
+      ]);
+
+      sink.setMode('accept');
+      t.clock.set(rows[0]!.nextAttemptAt.toISOString());
+      await t.dispatcher.runOnce();
+      expect(mailTo(sink, ada.email)).toHaveLength(1);
+      expect(leadIdsOf(mailTo(sink, ben.email)[0]!)).toEqual([second]);
+      expect(mailTo(sink, ben.email)).toHaveLength(1);
+      expect(leadIdsOf(mailTo(sink, ADMISSIONS)[0]!).sort()).toEqual([first, second].sort());
+      expect((await t.db.notification.findMany({ where: { leadId: { in: [first, second] }, kind: 'admissions' } })).map((row) => row.status)).toEqual(['sent', 'sent']);
+    });
+
+    test('for good (550), then it is skipped and logged, and the team digest still goes at once', async () => {
+      const ada = await addAdvisor(t, 'Ada Brooks');
+      const ben = await addAdvisor(t, 'Ben Cho', { programs: ['IT-AS'] });
+      const { first, second } = await heldLeads();
+      sink.setMode('reject', (address) => address === ben.email);
+
+      await t.dispatcher.runOnce();
+      expect(mailTo(sink, ada.email)).toHaveLength(1);
+      expect(mailTo(sink, ben.email)).toHaveLength(0);
+      expect(leadIdsOf(mailTo(sink, ADMISSIONS)[0]!).sort()).toEqual([first, second].sort());
+      expect((await t.db.notification.findMany({ where: { leadId: { in: [first, second] }, kind: 'admissions' } })).map((row) => row.status)).toEqual(['sent', 'sent']);
+    });
+  });
+
   test('when some held leads have no eligible advisor, then the team digest shows them as Unassigned', async () => {
     const ben = await addAdvisor(t, 'Ben Cho', { programs: ['IT-AS'] });
     t.clock.set('2026-11-29T15:30:00.000Z');
