@@ -45,14 +45,16 @@ export interface RoutingDeps {
 export function createLeadRouting(deps: RoutingDeps) {
   const { leads, advisors, clock } = deps;
   const respondByFrom = (from: Date) => addOfficeTime(deps.officeHours, from, deps.responseTargetMs);
-  const escalates = deps.escalation !== 'off';
+  const roundRobin = deps.routing === 'round-robin';
+  // Only an assigned lead escalates, and with ROUTING=off none is.
+  const escalates = roundRobin && deps.escalation !== 'off';
 
   return {
     /** Routes the leads whose admissions mail is due, each due at its own instant. */
     async routeDue(due: Array<{ leadId: string; dueAt: Date }>): Promise<void> {
       await leads.route(
         due.map(({ leadId, dueAt }) => ({ id: leadId, dueAt, respondBy: respondByFrom(dueAt), escalationId: escalates ? uuidv7() : null })),
-        { at: clock.now(), roundRobin: deps.routing === 'round-robin', outboxChannel: OUTBOX_CHANNEL },
+        { at: clock.now(), roundRobin, outboxChannel: OUTBOX_CHANNEL },
       );
     },
 
@@ -64,7 +66,7 @@ export function createLeadRouting(deps: RoutingDeps) {
      * been answered stays where it is. Null when nothing moved.
      */
     async reassign(leadId: string, respondBy: Date): Promise<Reassignment | null> {
-      if (deps.routing !== 'round-robin' || deps.escalation !== 'reassign') return null;
+      if (!roundRobin || deps.escalation !== 'reassign') return null;
       return deps.transaction(async (tx) => {
         await advisors.lockRouting(tx);
         const lead = await leads.lockState(tx, leadId);
