@@ -116,25 +116,48 @@ const AWAITING = `l.first_response_at IS NULL AND l.status = 'new'`;
 
 /**
  * (Exported for the bench, which EXPLAINs it; the app goes through createLeadStatistics.)
- * One pass over the range computes the totals, the rows per advisor and the
- * rows per program (GROUPING SETS), so a range of many leads is read once.
+ * One pass over the range (an index-only scan of leads_created_at_idx, which
+ * carries the columns read here) counts the leads of each advisor and program
+ * pair, hashed, and keeps the pair's response times in an array: a few dozen
+ * cells however long the range. The totals and the rows per advisor and per
+ * program are summed from the cells (GROUPING SETS), and each of those groups
+ * takes percentile_cont over its cells' response times, so the only sorts are
+ * the percentiles' own, of integers. (Grouping the leads themselves by advisor
+ * and then by program sorted every lead twice: 1.3 s for a year.)
  * Enabled advisors and active programs with no leads in the range still get
  * a row of zeros: "nothing assigned to Sam this week" is worth seeing.
  */
 export const FIGURES_SQL = `
-  WITH f AS (
-    SELECT GROUPING(l.assigned_to_id, l.program_code) AS g, l.assigned_to_id, l.program_code,
+  WITH cells AS MATERIALIZED (
+    SELECT l.assigned_to_id, l.program_code,
            count(*)::int AS leads,
            count(l.assigned_to_id)::int AS assigned,
            count(l.first_response_at)::int AS responded,
-           percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY l.response_seconds) AS percentiles,
+           array_agg(l.response_seconds) FILTER (WHERE l.response_seconds IS NOT NULL) AS times,
            count(*) FILTER (WHERE l.response_seconds <= $4::int)::int AS within,
            count(*) FILTER (WHERE l.response_seconds IS NOT NULL OR (${AWAITING} AND l.respond_by < $3::timestamptz))::int AS judged,
            count(*) FILTER (WHERE ${AWAITING} AND l.respond_by < $3::timestamptz)::int AS overdue,
            count(*) FILTER (WHERE ${AWAITING} AND l.assigned_to_id IS NULL)::int AS unassigned
       FROM leads l
      WHERE l.created_at >= $1::timestamptz AND l.created_at < $2::timestamptz AND l.status <> 'spam'
-     GROUP BY GROUPING SETS ((), (l.assigned_to_id), (l.program_code))
+     GROUP BY l.assigned_to_id, l.program_code
+  ), groups AS (
+    SELECT GROUPING(c.assigned_to_id, c.program_code) AS g, c.assigned_to_id, c.program_code,
+           coalesce(sum(c.leads), 0)::int AS leads, coalesce(sum(c.assigned), 0)::int AS assigned, coalesce(sum(c.responded), 0)::int AS responded,
+           coalesce(sum(c.within), 0)::int AS within, coalesce(sum(c.judged), 0)::int AS judged,
+           coalesce(sum(c.overdue), 0)::int AS overdue, coalesce(sum(c.unassigned), 0)::int AS unassigned
+      FROM cells c
+     GROUP BY GROUPING SETS ((), (c.assigned_to_id), (c.program_code))
+  ), f AS (
+    -- g: 3 the totals, 1 per advisor (program summed out), 2 per program (advisor summed out).
+    -- unnest in the select list streams the times into the sort (in FROM it would first copy them to a tuplestore).
+    SELECT gr.*,
+           (SELECT percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY t.seconds)
+              FROM (SELECT unnest(c.times) AS seconds
+                      FROM cells c
+                     WHERE (gr.g & 2 = 2 OR c.assigned_to_id IS NOT DISTINCT FROM gr.assigned_to_id)
+                       AND (gr.g & 1 = 1 OR c.program_code = gr.program_code)) AS t) AS percentiles
+      FROM groups gr
   )
   SELECT 'total' AS kind, NULL AS key, NULL AS name, NULL AS email, NULL AS level, NULL::boolean AS disabled,
          f.leads, f.assigned, f.responded, f.percentiles, f.within, f.judged, f.overdue, f.unassigned
@@ -153,9 +176,15 @@ export const FIGURES_SQL = `
 // One time-zone conversion per lead, binned on local wall time (the origin is
 // a Monday midnight, so buckets start on the hour); the grouped rows only are
 // formatted. Measured at about half the cost of grouping by to_char/extract.
+// The conversion is the cast to timestamp in the session's TimeZone, which the
+// caller sets to the office zone for the transaction (ARRIVALS_ZONE_SQL): the
+// same wall time as AT TIME ZONE with the zone's name, without looking the
+// name up again for every lead (0.4 s → 0.25 s for a year of leads).
+export const ARRIVALS_ZONE_SQL = `SELECT set_config('TimeZone', $1::text, true)`;
+
 export const ARRIVALS_SQL = `
   SELECT to_char(g.bucket, 'YYYY-MM-DD') AS day, (extract(hour FROM g.bucket)::int * 60 + extract(minute FROM g.bucket)::int) AS minute, g.leads
-    FROM (SELECT date_bin(make_interval(mins => $4::int), l.created_at AT TIME ZONE $3::text, timestamp '2000-01-03 00:00') AS bucket, count(*)::int AS leads
+    FROM (SELECT date_bin(make_interval(mins => $3::int), l.created_at::timestamp, timestamp '2000-01-03 00:00') AS bucket, count(*)::int AS leads
             FROM leads l
            WHERE l.created_at >= $1::timestamptz AND l.created_at < $2::timestamptz AND l.status <> 'spam'
            GROUP BY 1) AS g
@@ -197,8 +226,11 @@ export function createLeadStatistics(db: Database) {
      */
     async arrivals(range: StatisticsRange, timezone: string, bucketMinutes: number): Promise<ArrivalBucket[]> {
       if (!Number.isInteger(bucketMinutes) || bucketMinutes < 1 || 60 % bucketMinutes !== 0) throw new RangeError('bucketMinutes must divide 60');
-      const { rows } = await db.pool.query<ArrivalBucket>(ARRIVALS_SQL, [range.from.toISOString(), range.until.toISOString(), timezone, bucketMinutes]);
-      return rows;
+      return withTransaction(db.pool, async (tx) => {
+        await tx.query(ARRIVALS_ZONE_SQL, [timezone]);
+        const { rows } = await tx.query<ArrivalBucket>(ARRIVALS_SQL, [range.from.toISOString(), range.until.toISOString(), bucketMinutes]);
+        return rows;
+      });
     },
   };
 }

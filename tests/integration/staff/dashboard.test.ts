@@ -61,6 +61,12 @@ describe('Speed-to-lead dashboard (/admin/dashboard)', () => {
     // Left out: spam in the range, and a lead from last week.
     await lead('2026-11-30T15:00:00Z', { advisor: alice, responseSeconds: 5, status: 'spam' });
     await lead('2026-11-27T17:00:00Z', { advisor: alice, responseSeconds: 10, status: 'contacted' }); // Fri 27 Nov 12:00
+    // Wednesday 18 November: Bo answered leads of two programs, Alice one.
+    await lead('2026-11-18T15:00:00Z', { advisor: bo, responseSeconds: 100, status: 'contacted' });
+    await lead('2026-11-18T15:10:00Z', { advisor: bo, responseSeconds: 400, status: 'contacted' });
+    await lead('2026-11-18T15:20:00Z', { advisor: bo, responseSeconds: 200, programCode: 'IT-AS', status: 'contacted' });
+    await lead('2026-11-18T15:30:00Z', { advisor: bo, responseSeconds: 1000, programCode: 'IT-AS', status: 'contacted' });
+    await lead('2026-11-18T15:40:00Z', { advisor: alice, responseSeconds: 50, programCode: 'IT-AS', status: 'contacted' });
   });
   afterAll(() => t.close());
 
@@ -123,6 +129,28 @@ describe('Speed-to-lead dashboard (/admin/dashboard)', () => {
     const onlyFrom = await agent.get('/admin/dashboard.json?from=2026-12-02').expect(200);
     expect([onlyFrom.body.from, onlyFrom.body.until]).toEqual(['2026-12-02T05:00:00.000Z', NOW]);
     expect(onlyFrom.body.totals.leads).toBe(4);
+  });
+
+  test('when an advisor answered leads of several programs, then their percentiles take all of them and each program takes its own', async () => {
+    const { body } = await agent.get('/admin/dashboard.json?from=2026-11-18&to=2026-11-18').expect(200);
+    // All: 50, 100, 200, 400, 1000: median the third; p90 at 3.6 → 400 + 0.6 × 600.
+    expect(body.totals).toMatchObject({ leads: 5, responded: 5, medianSeconds: 200, p90Seconds: 760, withinTarget: 4, judged: 5 });
+    const advisors = Object.fromEntries((body.advisors as Array<{ name: string }>).map((advisor) => [advisor.name, advisor]));
+    // Bo: 100, 200, 400, 1000 (two programs): median (200+400)/2; p90 at 2.7 → 400 + 0.7 × 600. Alice: 50 alone.
+    expect(advisors['Bo Advisor']).toMatchObject({ leads: 4, medianSeconds: 300, p90Seconds: 820, withinTarget: 3 });
+    expect(advisors['Alice Advisor']).toMatchObject({ leads: 1, medianSeconds: 50, p90Seconds: 50 });
+    const programs = Object.fromEntries((body.programs as Array<{ code: string }>).map((program) => [program.code, program]));
+    // HCA-BS: 100, 400: median 250; p90 at 0.9 → 100 + 0.9 × 300. IT-AS: 50, 200, 1000: median 200; p90 at 1.8 → 200 + 0.8 × 800.
+    expect(programs['HCA-BS']).toMatchObject({ leads: 2, medianSeconds: 250, p90Seconds: 370 });
+    expect(programs['IT-AS']).toMatchObject({ leads: 3, medianSeconds: 200, p90Seconds: 840 });
+  });
+
+  test('when no lead arrived in the range, then every figure is zero and the advisors and programs still have their rows', async () => {
+    const { body } = await agent.get('/admin/dashboard.json?from=2026-11-10&to=2026-11-10').expect(200);
+    expect(body.totals).toEqual(zero);
+    expect(body.advisors.map((advisor: { name: string }) => advisor.name)).toEqual(['Alice Advisor', 'Bo Advisor', 'Viktor Viewer']);
+    for (const row of [...body.advisors, ...body.programs]) expect(row).toMatchObject(zero);
+    expect(body.programs).toHaveLength(6);
   });
 
   test.each([

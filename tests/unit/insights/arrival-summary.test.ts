@@ -71,6 +71,30 @@ describe('summariseArrivals', () => {
     expect(summary.byHour[6]![10]).toBe(1);
   });
 
+  test.each([
+    ['America/New_York', 'Mon-Fri 09:00-21:00; Sun 01:30-02:30', '2027-11-25'],
+    ['Europe/London', 'Mon-Sat 08:30-17:30', '2027-03-29'],
+    ['Australia/Lord_Howe', 'Mon-Sun 01:00-03:00', ''], // DST moves the clock by 30 minutes, at 02:00
+    ['America/Santiago', 'Mon-Sun 00:00-01:00; Mon-Fri 09:00-18:00', ''], // DST changes at midnight
+  ])('when nine months of buckets in %s are summarised, then each is classified as isOpen at its start, DST days included', (timezone, schedule, holidays) => {
+    const hours = createOfficeHours({ timezone, hours: schedule, holidays });
+    const size = bucketMinutes(hours);
+    const dates = datesBetween(new Date('2027-03-01T12:00:00Z'), new Date('2027-12-01T12:00:00Z'), timezone);
+    const counts = dates.flatMap((day, index) => Array.from({ length: 1440 / size }, (_, slot) => ({ day, minute: slot * size, leads: 1 + ((index + slot) % 5) })));
+    const expected = new Map(dates.map((date) => [date, { date, open: 0, closed: 0 }]));
+    const byHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+    for (const count of counts) {
+      // The reference: each bucket resolved in the zone, and isOpen asked at its start.
+      const [year, month, day] = count.day.split('-').map(Number);
+      const start = DateTime.fromObject({ year, month, day, hour: Math.floor(count.minute / 60), minute: count.minute % 60 }, { zone: timezone });
+      expected.get(count.day)![isOpen(hours, start.toJSDate()) ? 'open' : 'closed'] += count.leads;
+      byHour[start.weekday - 1]![Math.floor(count.minute / 60)]! += count.leads;
+    }
+    const summary = summariseArrivals(hours, counts, dates);
+    expect(summary.days).toEqual([...expected.values()]);
+    expect(summary.byHour).toEqual(byHour);
+  });
+
   test('when there are no arrivals, then every day of the range is there with zeros', () => {
     const summary = summariseArrivals(office('Mon-Fri 09:00-17:00'), [], ['2026-11-30', '2026-12-01']);
     expect(summary.days).toEqual([{ date: '2026-11-30', open: 0, closed: 0 }, { date: '2026-12-01', open: 0, closed: 0 }]);
