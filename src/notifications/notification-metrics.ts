@@ -21,7 +21,17 @@ export function createNotificationMetrics(registry: Registry, countPending: () =
     buckets: [1, 5, 10, 30, 60, 300, 900, 3600, 14400],
     registers: [registry],
   });
+  const routing = new Histogram({
+    name: 'lead_routing_seconds',
+    help: 'Time to route the leads whose admissions mail became due, one batch at a time (open: while the office is open; held: the opening\'s digest)',
+    labelNames: ['batch'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5],
+    registers: [registry],
+  });
   return {
+    routed(batch: 'open' | 'held', seconds: number) {
+      routing.observe({ batch }, seconds);
+    },
     sent(kind: string, count: number, delaysSeconds: number[]) {
       sent.inc({ kind }, count);
       for (const seconds of delaysSeconds) delay.observe({ kind }, Math.max(0, seconds));
