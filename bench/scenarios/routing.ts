@@ -35,19 +35,24 @@ interface ModeResult {
   load: LoadStats;
   baseline: LoadStats;
   latency: Latency;
+  /** The routing step alone, per batch, as the dispatchers timed it (ms). */
+  routing: { p50: number; p99: number; max: number };
+  routingBatches: number;
   /** Leads per advisor in the latency phase (empty with ROUTING=off). */
   perAdvisor: number[];
   problems: string[];
 }
 
-/** One mode's app (web process + dispatcher), its worker (the second dispatcher) and its database. */
+/** One mode's app (the web process, DISPATCHER=off), its two workers (the dispatchers) and its database. */
 interface Stack {
   mode: Mode;
   app: RunningApp;
-  worker: AppProcess;
+  workers: AppProcess[];
   slug: string;
   /** The leads of the timed phase. */
   ids: string[];
+  /** The routing batches of the timed phase, in ms, as the dispatchers timed them. */
+  routingMs: number[];
   stop(): Promise<void>;
 }
 
@@ -99,9 +104,12 @@ export const routingScenario: Scenario = {
 
       const offRatio = ratioOf(off.load, off.baseline, 0).value;
       const routedRatio = ratioOf(routed.load, routed.baseline, 0).value;
-      const addedP99 = routed.latency.p99 - off.latency.p99;
-      const addedP50 = routed.latency.p50 - off.latency.p50;
-      log(`routing: intake ratio off ${offRatio.toFixed(2)}, round-robin ${routedRatio.toFixed(2)}; p50 off ${off.latency.p50} ms, round-robin ${routed.latency.p50} ms; p99 off ${off.latency.p99} ms, round-robin ${routed.latency.p99} ms`);
+      // Assignment adds to each email what round-robin's routing step takes beyond off's (with
+      // ROUTING=off the step still runs: it starts the lead's clock), both timed by the dispatchers in
+      // the same seconds; the target is judged on that difference at p99. The end-to-end difference,
+      // noisier (a whole email's path), is reported beside it.
+      const added = Math.round((routed.routing.p99 - off.routing.p99) * 10) / 10;
+      log(`routing: intake ratio off ${offRatio.toFixed(2)}, round-robin ${routedRatio.toFixed(2)}; stored → email p50 off ${off.latency.p50} ms, round-robin ${routed.latency.p50} ms; p99 off ${off.latency.p99} ms, round-robin ${routed.latency.p99} ms; routing step p99 off ${off.routing.p99} ms, round-robin ${routed.routing.p99} ms`);
       const spread = routed.perAdvisor.length ? `${Math.min(...routed.perAdvisor)}–${Math.max(...routed.perAdvisor)} leads per advisor` : 'no advisor counts';
       const latencyRow = (mode: Mode, result: ModeResult, extra: string): Measurement => ({
         kind: 'throughput',
@@ -109,7 +117,7 @@ export const routingScenario: Scenario = {
         count: result.latency.count,
         unit: 'leads',
         seconds: result.latency.seconds,
-        detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms${extra}`,
+        detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; the routing step (${result.routingBatches} batches): p50 ${result.routing.p50} ms, p99 ${result.routing.p99} ms, max ${result.routing.max} ms${extra}`,
         problem: result.problems.length ? result.problems.join('; ') : undefined,
       });
       return [
@@ -121,7 +129,7 @@ export const routingScenario: Scenario = {
           stats: routed.load, expectStatus: 201, ratio: ratioOf(routed.load, routed.baseline, offRatio * (1 - MAX_RATIO_DROP)),
         },
         latencyRow('off', off, ''),
-        latencyRow('round-robin', routed, `; ${spread}; assignment adds ${addedP50.toFixed(1)} ms at p50 and ${addedP99.toFixed(1)} ms at p99 (target < ${MAX_ADDED_P99_MS} ms: ${addedP99 < MAX_ADDED_P99_MS ? 'met' : 'NOT MET'})`),
+        latencyRow('round-robin', routed, `; ${spread}; assignment adds ${added} ms at p99, its routing step against off's (target < ${MAX_ADDED_P99_MS} ms: ${added < MAX_ADDED_P99_MS ? 'met' : 'NOT MET'}); end to end, round-robin − off: ${(routed.latency.p50 - off.latency.p50).toFixed(1)} ms at p50, ${(routed.latency.p99 - off.latency.p99).toFixed(1)} ms at p99`),
       ];
     } finally {
       for (const stack of stacks.reverse()) await stack.stop();
@@ -131,7 +139,7 @@ export const routingScenario: Scenario = {
 };
 
 async function startStack(mode: Mode, sink: SmtpSinkProcess, { log }: ScenarioContext): Promise<Stack> {
-  log(`routing: ROUTING=${mode}: starting the app, ${ADVISORS} advisors and a worker`);
+  log(`routing: ROUTING=${mode}: starting the app, ${ADVISORS} advisors and two workers`);
   const app = await startApp({
     sharedDatabase: true,
     env: {
@@ -140,18 +148,21 @@ async function startStack(mode: Mode, sink: SmtpSinkProcess, { log }: ScenarioCo
       ADMISSIONS_EMAIL: `admissions${STAFF_DOMAIN}`,
       OFFICE_HOURS: ALWAYS_OPEN,
       AUTOREPLY: 'on',
-      DISPATCHER: 'on',
+      // Two workers send: each times its routing batches in a debug log the bench reads (the web process's log is not read).
+      DISPATCHER: 'off',
       INQUIRY_RATE_LIMIT: '100000000/1h',
     },
   });
   try {
     await addAdvisors(app.databaseUrl);
-    // The worker logs at info only to say it is ready; both dispatchers otherwise log nothing per email.
-    const worker = await launchBuiltApp({ name: `worker (ROUTING=${mode})`, role: 'worker', env: { ...app.env, LOG_LEVEL: 'info' }, cwd: app.env.DATA_DIR! });
+    const workers: AppProcess[] = [];
+    for (const n of [1, 2]) {
+      workers.push(await launchBuiltApp({ name: `worker ${n} (ROUTING=${mode})`, role: 'worker', env: { ...app.env, LOG_LEVEL: 'debug' }, cwd: app.env.DATA_DIR! }));
+    }
     return {
-      mode, app, worker, slug: await newestSlug(app.databaseUrl), ids: [],
+      mode, app, workers, slug: await newestSlug(app.databaseUrl), ids: [], routingMs: [],
       async stop() {
-        await worker.terminate(15_000);
+        for (const worker of workers) await worker.terminate(15_000);
         await app.stop();
       },
     };
@@ -199,6 +210,9 @@ async function addAdvisors(databaseUrl: string): Promise<void> {
  */
 async function pacedPhase(stacks: Stack[], sink: SmtpSinkProcess, count: number, tag: string): Promise<number> {
   const series = stacks.map((stack) => new InquirySeries(`${stack.mode === 'off' ? 'off' : 'rr'}${tag}`));
+  // Each worker's routing log so far: the timed phase's batches are those after it.
+  const logged = (stack: Stack) => stack.workers.map((worker) => worker.events('lead.routing'));
+  const before = stacks.map((stack) => logged(stack).map((events) => events.length));
   const ids: string[][] = stacks.map(() => []);
   const started = Date.now();
   const posts: Array<Promise<void>> = [];
@@ -222,7 +236,13 @@ async function pacedPhase(stacks: Stack[], sink: SmtpSinkProcess, count: number,
   const deadline = Date.now() + 60_000;
   while (all.some((id) => sink.mail.firstAdmissionsAtOf(id) === undefined) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   const seconds = (Date.now() - started) / 1000;
-  if (tag === 'paced') stacks.forEach((stack, which) => stack.ids.push(...ids[which]!));
+  if (tag === 'paced') {
+    stacks.forEach((stack, which) => {
+      stack.ids.push(...ids[which]!);
+      const timed = logged(stack).flatMap((events, worker) => events.slice(before[which]![worker]));
+      stack.routingMs.push(...timed.filter((event) => event.batch === 'open').map((event) => Number(event.ms)));
+    });
+  }
   return seconds;
 }
 
@@ -256,9 +276,14 @@ async function latencyOf(stack: Stack, sink: SmtpSinkProcess, seconds: number): 
     if (perAdvisor.size !== ADVISORS || Math.max(...counts) - Math.min(...counts) > 1) problems.push(`unfair: ${perAdvisor.size} advisors got ${Math.min(...counts)}–${Math.max(...counts)} leads`);
   } else if (assigned > 0) problems.push(`${assigned} leads assigned with ROUTING=off`);
 
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? 0;
-  return { latency: { p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, count: latencies.length, seconds }, perAdvisor: [...perAdvisor.values()], problems };
+  if (stack.routingMs.length === 0) problems.push('the dispatchers logged no routing batch');
+  return { latency: { ...percentiles(latencies), count: latencies.length, seconds }, routing: percentiles(stack.routingMs), routingBatches: stack.routingMs.length, perAdvisor: [...perAdvisor.values()], problems };
+}
+
+function percentiles(values: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
 }
 
 function latencyCount(): number {

@@ -32,6 +32,9 @@ export interface LogEvent {
   status?: number;
   path?: string;
   msg?: string;
+  /** A duration the event reports (the dispatcher's `lead.routing`), and that event's batch. */
+  ms?: number;
+  batch?: string;
   /** ms since the epoch, from pino's `time`. */
   time: number;
 }
@@ -151,6 +154,8 @@ export async function launchBuiltApp(options: LaunchOptions): Promise<AppProcess
         ...(typeof parsed.status === 'number' ? { status: parsed.status } : {}),
         ...(typeof parsed.path === 'string' ? { path: parsed.path } : {}),
         ...(typeof parsed.msg === 'string' ? { msg: parsed.msg.slice(0, 300) } : {}),
+        ...(typeof parsed.ms === 'number' ? { ms: parsed.ms } : {}),
+        ...(typeof parsed.batch === 'string' ? { batch: parsed.batch } : {}),
       };
       events.push(event);
       if (event.event === 'server.listening' && typeof parsed.port === 'number') {
