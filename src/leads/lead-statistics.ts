@@ -116,8 +116,7 @@ const AWAITING = `l.first_response_at IS NULL AND l.status = 'new'`;
 
 /**
  * (Exported for the bench, which EXPLAINs it; the app goes through createLeadStatistics.)
- * One pass over the range (an index-only scan of leads_created_at_idx, which
- * carries the columns read here) counts the leads of each advisor and program
+ * One pass over the range (leads_created_at_idx, then the rows) counts the leads of each advisor and program
  * pair, hashed, and keeps the pair's response times in an array: a few dozen
  * cells however long the range. The totals and the rows per advisor and per
  * program are summed from the cells (GROUPING SETS), and each of those groups
